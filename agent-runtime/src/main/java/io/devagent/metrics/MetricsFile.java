@@ -1,0 +1,142 @@
+package io.devagent.metrics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.json.Json;
+import io.devagent.state.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The format of {@code metrics.json}, its one reader and writer:
+ * <pre>
+ * {"updated_at": "...",
+ *  "tools":  {"read_file": {"count", "errors", "p50_ms", "p95_ms", "max_ms", "total_ms", "buckets": [[le_ms, n], ...]}},
+ *  "tokens": {"overall": {"prompt", "completion", "total"}, "runs": {"&lt;run_id&gt;": {...}}},
+ *  "errors": {"&lt;kind&gt;": n}}
+ * </pre>
+ * Percentiles come from the merged latency histogram ({@code buckets}), so they stay right when
+ * several processes add to the same file.
+ */
+public final class MetricsFile {
+
+    private static final ReentrantLock IN_PROCESS = new ReentrantLock();
+
+    private MetricsFile() {
+    }
+
+    public static ObjectNode read(Path file) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(file.toFile());
+            return node instanceof ObjectNode object ? object : empty();
+        } catch (IOException e) {
+            return empty();
+        }
+    }
+
+    static void merge(Path file, MetricsDelta delta) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        IN_PROCESS.lock();
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            ObjectNode metrics = read(file);
+            apply(metrics, delta);
+            metrics.put("updated_at", Instant.now().toString());
+            AtomicFiles.write(file, Json.pretty(metrics).getBytes(StandardCharsets.UTF_8), false);
+        } finally {
+            IN_PROCESS.unlock();
+        }
+    }
+
+    private static ObjectNode empty() {
+        ObjectNode metrics = Json.object();
+        metrics.putObject("tools");
+        ObjectNode tokens = metrics.putObject("tokens");
+        tokens.set("overall", tokensJson(Tokens.ZERO));
+        tokens.putObject("runs");
+        metrics.putObject("errors");
+        return metrics;
+    }
+
+    private static void apply(ObjectNode metrics, MetricsDelta delta) {
+        ObjectNode tools = metrics.with("tools");
+        delta.tools.forEach((name, d) -> {
+            ObjectNode tool = tools.with(name);
+            Map<Double, Double> buckets = new TreeMap<>();
+            tool.path("buckets").forEach(pair -> buckets.put(bound(pair.get(0)), pair.get(1).asDouble()));
+            d.buckets().forEach((le, n) -> buckets.merge(le, n, Double::sum));
+            long count = tool.path("count").asLong() + d.count();
+            double max = Math.max(tool.path("max_ms").asDouble(), d.maxMs());
+            tool.put("count", count);
+            tool.put("total_ms", round(tool.path("total_ms").asDouble() + d.totalMs()));
+            tool.put("max_ms", round(max));
+            tool.put("p50_ms", round(Math.min(max, quantile(buckets, count, 0.5))));
+            tool.put("p95_ms", round(Math.min(max, quantile(buckets, count, 0.95))));
+            ArrayNode stored = tool.putArray("buckets");
+            buckets.forEach((le, n) -> stored.addArray().add(Double.isInfinite(le) ? Json.MAPPER.getNodeFactory().textNode("+Inf")
+                    : Json.MAPPER.getNodeFactory().numberNode(le)).add(n.longValue()));
+        });
+        ObjectNode tokens = metrics.with("tokens");
+        ObjectNode runs = tokens.with("runs");
+        Tokens overall = tokens(tokens.path("overall"));
+        for (var entry : delta.runTokens.entrySet()) {
+            Tokens run = tokens(runs.path(entry.getKey())).plus(entry.getValue());
+            runs.set(entry.getKey(), tokensJson(run));
+            overall = overall.plus(entry.getValue());
+        }
+        tokens.set("overall", tokensJson(overall));
+        ObjectNode errors = metrics.with("errors");
+        delta.errors.forEach((kind, n) -> errors.put(kind, errors.path(kind).asLong() + n));
+    }
+
+    /** Linear interpolation inside the bucket that holds the quantile, as Prometheus' histogram_quantile does. */
+    static double quantile(Map<Double, Double> buckets, long count, double q) {
+        if (count == 0) {
+            return 0;
+        }
+        double rank = q * count;
+        double seen = 0;
+        double lower = 0;
+        for (var bucket : buckets.entrySet()) {
+            double upper = bucket.getKey();
+            if (seen + bucket.getValue() >= rank) {
+                if (Double.isInfinite(upper)) {
+                    return lower;
+                }
+                return lower + (upper - lower) * ((rank - seen) / bucket.getValue());
+            }
+            seen += bucket.getValue();
+            lower = upper;
+        }
+        return lower;
+    }
+
+    private static double bound(JsonNode node) {
+        return node.isTextual() ? Double.POSITIVE_INFINITY : node.asDouble();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+
+    public static Tokens tokens(JsonNode node) {
+        return new Tokens(node.path("prompt").asLong(), node.path("completion").asLong(), node.path("total").asLong());
+    }
+
+    public static ObjectNode tokensJson(Tokens tokens) {
+        return Json.object().put("prompt", tokens.prompt()).put("completion", tokens.completion()).put("total", tokens.total());
+    }
+}

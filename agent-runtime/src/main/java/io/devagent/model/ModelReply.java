@@ -1,0 +1,14 @@
+package io.devagent.model;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.checkpoint.Snapshot.Tokens;
+
+import java.util.List;
+
+/**
+ * The model's answer to one request: its visible text, the tool calls it asked for, the usage it
+ * reported, and the assistant message to keep in the conversation.
+ */
+public record ModelReply(String content, List<ToolCall> toolCalls, Tokens usage, ObjectNode assistantMessage,
+                         boolean textConvention, long latencyMillis) {
+}

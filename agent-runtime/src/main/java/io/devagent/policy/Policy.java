@@ -1,0 +1,91 @@
+package io.devagent.policy;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The policy model (SPEC.md "Policy"). One type serves the runtime, the YAML file and, later, the
+ * Policy resource's spec. Absent fields take the safe defaults.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Policy(Network network, Tools tools, Files files, Shell shell, Limits limits, Review review,
+                     List<String> redact) {
+
+    public Policy {
+        network = Objects.requireNonNullElseGet(network, () -> new Network(null, null));
+        tools = Objects.requireNonNullElseGet(tools, () -> new Tools(null, null));
+        files = Objects.requireNonNullElseGet(files, () -> new Files(null, null));
+        shell = Objects.requireNonNullElseGet(shell, () -> new Shell(null, null, null));
+        limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null, null));
+        review = Objects.requireNonNullElseGet(review, () -> new Review(null));
+        redact = redact == null ? List.of() : List.copyOf(redact);
+    }
+
+    public static Policy defaults() {
+        return new Policy(null, null, null, null, null, null, null);
+    }
+
+    /**
+     * Network for the agent's own tools. {@code allow} left unset follows {@code ALLOW_NET}; the
+     * environment can only narrow it (see {@link PolicyLoader#effective}).
+     */
+    public record Network(Boolean allow, List<String> allowHosts) {
+        public Network {
+            allowHosts = allowHosts == null ? List.of() : List.copyOf(allowHosts);
+        }
+
+        @JsonIgnore
+        public boolean allowed() {
+            return Boolean.TRUE.equals(allow);
+        }
+    }
+
+    /** Globs over tool names. */
+    public record Tools(List<String> allow, List<String> deny) {
+        public Tools {
+            allow = allow == null ? List.of("*") : List.copyOf(allow);
+            deny = deny == null ? List.of() : List.copyOf(deny);
+        }
+    }
+
+    /** Globs over workspace-relative paths; nothing outside the workspace is ever reachable. */
+    public record Files(List<String> deny, Boolean writable) {
+        public Files {
+            deny = deny == null ? List.of(".git/**", "**/.env") : List.copyOf(deny);
+            writable = writable == null ? Boolean.TRUE : writable;
+        }
+    }
+
+    public record Shell(Boolean enabled, List<String> deny, Integer timeoutSeconds) {
+        public Shell {
+            enabled = enabled == null ? Boolean.TRUE : enabled;
+            deny = deny == null ? List.of() : List.copyOf(deny);
+            timeoutSeconds = timeoutSeconds == null ? 60 : timeoutSeconds;
+        }
+    }
+
+    public record Limits(Integer maxSteps, Long maxTokens, Integer maxToolOutputBytes) {
+        public Limits {
+            maxSteps = maxSteps == null ? 50 : maxSteps;
+            maxTokens = maxTokens == null ? 200_000L : maxTokens;
+            maxToolOutputBytes = maxToolOutputBytes == null ? 65_536 : maxToolOutputBytes;
+        }
+    }
+
+    public record Review(Boolean model) {
+        public Review {
+            model = model == null ? Boolean.FALSE : model;
+        }
+    }
+
+    public Policy withNetwork(Network network) {
+        return new Policy(network, tools, files, shell, limits, review, redact);
+    }
+
+    public Policy withLimits(Limits limits) {
+        return new Policy(network, tools, files, shell, limits, review, redact);
+    }
+}

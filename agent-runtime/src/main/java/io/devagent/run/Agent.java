@@ -1,0 +1,165 @@
+package io.devagent.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.devagent.audit.AuditLog;
+import io.devagent.audit.Redactor;
+import io.devagent.checkpoint.CheckpointException;
+import io.devagent.checkpoint.Checkpoints;
+import io.devagent.checkpoint.RunJournal;
+import io.devagent.checkpoint.Snapshot;
+import io.devagent.metrics.Metrics;
+import io.devagent.model.ModelClient;
+import io.devagent.model.ModelSettings;
+import io.devagent.model.ModelUnavailableException;
+import io.devagent.policy.Policy;
+import io.devagent.state.RunLock;
+import io.devagent.tool.ToolRegistry;
+import io.devagent.tool.Workspace;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Starts and resumes runs. It sets a run up (id, lock, journal, audit log), hands it to a
+ * {@link RunLoop}, and closes everything when the loop returns.
+ */
+public final class Agent {
+
+    private final AgentConfig config;
+    private final ModelClient model;
+    private final ToolRegistry tools;
+    private final Metrics metrics;
+    private final Checkpoints checkpoints;
+
+    public Agent(AgentConfig config, ToolRegistry tools, Metrics metrics) {
+        this.config = config;
+        this.model = new ModelClient(config.model());
+        this.tools = tools;
+        this.metrics = metrics;
+        this.checkpoints = new Checkpoints(config.state());
+    }
+
+    public Agent(AgentConfig config) {
+        this(config, new ToolRegistry(ToolRegistry.builtIns()), new Metrics());
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Runs a new goal to its end (or a pause). The model is looked up first, so that an unreachable
+     * model leaves no half-started run behind.
+     */
+    public RunResult start(String goal, Optional<String> requestedId, RunControl control, RunListener listener)
+            throws ModelUnavailableException, RunException, InterruptedException {
+        if (goal == null || goal.isBlank()) {
+            throw new RunException("the goal is empty");
+        }
+        String runId = requestedId.orElseGet(RunIds::next);
+        if (!RunIds.valid(runId)) {
+            throw new RunException("'" + runId + "' is not a valid run id (letters, digits, '.', '_' and '-'; at most 64)");
+        }
+        String modelName = model.resolveModel();
+        Workspace workspace = workspace();
+        prepareState();
+        RunLock lock = lock(runId);
+        try {
+            RunJournal journal;
+            try {
+                journal = new RunJournal(checkpoints.create(runId));
+                journal.start(runId, goal, modelName, workspace.root().toString(), Instant.now().toString());
+            } catch (CheckpointException | IOException e) {
+                throw new RunException(e.getMessage());
+            }
+            RunJournal.Recovered fresh = new RunJournal.Recovered(runId, goal, modelName, workspace.root().toString(),
+                    Instant.now().toString(), List.of(), Snapshot.Tokens.ZERO, null, Snapshot.RUNNING, null, null, null);
+            return execute(fresh, journal, workspace, false, control, listener);
+        } finally {
+            closeQuietly(lock);
+        }
+    }
+
+    /** Continues a paused or interrupted run from its last committed step. */
+    public RunResult resume(String runId, RunControl control, RunListener listener) throws RunException, InterruptedException {
+        if (!RunIds.valid(runId) || !checkpoints.exists(runId)) {
+            throw new RunException("no run with id '" + runId + "' in " + config.state().checkpoints());
+        }
+        prepareState();
+        RunLock lock = lock(runId);
+        try {
+            List<JsonNode> entries = new ArrayList<>();
+            RunJournal journal;
+            RunJournal.Recovered recovered;
+            try {
+                journal = new RunJournal(checkpoints.reopen(runId, entries));
+                recovered = RunJournal.recover(entries);
+            } catch (CheckpointException e) {
+                throw new RunException(e.getMessage());
+            }
+            if (Snapshot.SUCCEEDED.equals(recovered.status()) || Snapshot.FAILED.equals(recovered.status())) {
+                closeQuietly(journal);
+                throw new RunException("run " + runId + " has already finished (" + recovered.status()
+                        + (recovered.message() == null ? "" : ": " + recovered.message()) + "); there is nothing to resume");
+            }
+            return execute(recovered, journal, workspace(), true, control, listener);
+        } finally {
+            closeQuietly(lock);
+        }
+    }
+
+    private RunResult execute(RunJournal.Recovered run, RunJournal journal, Workspace workspace, boolean resumed,
+                              RunControl control, RunListener listener) throws RunException, InterruptedException {
+        Policy policy = config.policy().get();
+        Redactor redactor = Redactor.from(config.env(), policy.redact());
+        try (journal; AuditLog audit = AuditLog.open(config.state().auditLog(run.runId()), run.runId(), redactor)) {
+            RunLoop loop = new RunLoop(run, journal, audit, checkpoints, workspace, model, tools, metrics, config, control, listener);
+            return loop.run(resumed);
+        } catch (IOException e) {
+            throw new RunException("cannot write the run's state under " + config.state().root() + ": " + e.getMessage());
+        }
+    }
+
+    private Workspace workspace() throws RunException {
+        try {
+            return new Workspace(config.workspace());
+        } catch (IOException e) {
+            throw new RunException("the workspace " + config.workspace() + " cannot be used: " + e.getMessage());
+        }
+    }
+
+    private void prepareState() throws RunException {
+        try {
+            config.state().ensureWritable();
+        } catch (IOException e) {
+            throw new RunException("the state directory " + config.state().root() + " cannot be used: " + e.getMessage());
+        }
+    }
+
+    private RunLock lock(String runId) throws RunException {
+        Path lockFile = config.state().checkpointDir(runId).resolve("lock");
+        try {
+            return RunLock.tryAcquire(lockFile).orElseThrow(() -> new RunException(
+                    "run " + runId + " is already being run by process " + RunLock.holder(lockFile) + "; it cannot be run twice at once"));
+        } catch (IOException e) {
+            throw new RunException("cannot lock run " + runId + ": " + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // releasing on the way out: nothing more to do
+        }
+    }
+
+    /** Settings for tests and tools that need to know how the model is reached. */
+    public ModelSettings modelSettings() {
+        return config.model();
+    }
+}

@@ -1,0 +1,20 @@
+package io.devagent.run;
+
+import io.devagent.checkpoint.Snapshot;
+import io.devagent.checkpoint.Snapshot.Tokens;
+
+/**
+ * How a run ended in this process: {@code status} is a snapshot status; {@code message} says why
+ * a run failed or paused; {@code modelUnavailable} marks a pause because no model answered.
+ */
+public record RunResult(String runId, String status, String answer, int steps, Tokens tokens, String message,
+                        boolean modelUnavailable) {
+
+    public boolean succeeded() {
+        return Snapshot.SUCCEEDED.equals(status);
+    }
+
+    public boolean paused() {
+        return Snapshot.PAUSED.equals(status);
+    }
+}

@@ -1,0 +1,36 @@
+package io.devagent.tool;
+
+import io.devagent.policy.Globs;
+
+import java.nio.file.Path;
+
+/** The checks every file tool applies: workspace confinement, then the policy's file rules. */
+final class FileAccess {
+
+    private FileAccess() {
+    }
+
+    static Path readable(ToolContext ctx, String path) throws ToolException {
+        Path real = ctx.workspace().resolve(path);
+        String rel = ctx.workspace().relative(real);
+        if (denied(ctx, rel)) {
+            throw ToolException.denied("refused '" + path + "': the policy denies access to " + rel + " (files.deny)");
+        }
+        return real;
+    }
+
+    static Path writable(ToolContext ctx, String path) throws ToolException {
+        if (!ctx.policy().files().writable()) {
+            throw ToolException.denied("refused: the policy makes the workspace read-only (files.writable: false)");
+        }
+        Path real = readable(ctx, path);
+        if (real.equals(ctx.workspace().root())) {
+            throw ToolException.badArguments("'" + path + "' is the workspace itself; give a file path");
+        }
+        return real;
+    }
+
+    static boolean denied(ToolContext ctx, String relative) {
+        return !relative.equals(".") && Globs.matchesPath(ctx.policy().files().deny(), relative);
+    }
+}

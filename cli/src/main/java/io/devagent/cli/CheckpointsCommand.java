@@ -1,0 +1,129 @@
+package io.devagent.cli;
+
+import io.devagent.checkpoint.Snapshot;
+import io.devagent.config.Environment;
+import io.devagent.json.Json;
+import io.devagent.policy.PolicyException;
+import io.devagent.state.StateView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code agent checkpoints list | show [ID] | resume ID}. */
+@Command(name = "checkpoints", mixinStandardHelpOptions = true,
+        description = "List, inspect and resume runs from their checkpoints.",
+        subcommands = {CheckpointsCommand.ListRuns.class, CheckpointsCommand.Show.class, CheckpointsCommand.Resume.class})
+final class CheckpointsCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list, show or resume");
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Runs with status, current_step, updated_at and goal, newest first.")
+    static final class ListRuns implements Callable<Integer>, CliContext.Aware {
+        @Mixin
+        CliContext context;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--json", description = "Print a JSON array of snapshots")
+        boolean json;
+        private Environment env;
+
+        @Override
+        public void environment(Environment env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<Snapshot> runs = new StateView(context.state(env)).runs();
+            if (json) {
+                out.println(Json.write(Json.MAPPER.valueToTree(runs)));
+                return ExitCodes.OK;
+            }
+            if (runs.isEmpty()) {
+                out.println("no runs yet in " + context.state(env).checkpoints());
+                return ExitCodes.OK;
+            }
+            out.printf("%-24s %-10s %5s  %-20s  %s%n", "RUN_ID", "STATUS", "STEP", "UPDATED_AT", "GOAL");
+            for (Snapshot s : runs) {
+                String goal = s.goal().replaceAll("\\s+", " ");
+                out.printf("%-24s %-10s %5d  %-20s  %s%n", s.runId(), s.status(), s.currentStep(),
+                        s.updatedAt() == null ? "" : s.updatedAt().replaceFirst("\\.\\d+Z$", "Z"),
+                        goal.length() > 60 ? goal.substring(0, 60) + "…" : goal);
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "The latest snapshot of run ID (default: the newest run), as JSON.")
+    static final class Show implements Callable<Integer>, CliContext.Aware {
+        @Mixin
+        CliContext context;
+        @Spec
+        CommandSpec spec;
+        @Parameters(arity = "0..1", paramLabel = "ID")
+        String runId;
+        @Option(names = "--json", description = "JSON output (the default for show)")
+        boolean json;
+        private Environment env;
+
+        @Override
+        public void environment(Environment env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() {
+            StateView view = new StateView(context.state(env));
+            Optional<Snapshot> snapshot = runId == null ? view.latest() : view.run(runId);
+            if (snapshot.isEmpty()) {
+                spec.commandLine().getErr().println("error: " + (runId == null ? "no runs yet in " + context.state(env).checkpoints()
+                        : "no run with id '" + runId + "' in " + context.state(env).checkpoints()));
+                return ExitCodes.FAILED;
+            }
+            spec.commandLine().getOut().println(Json.pretty(snapshot.get()));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = {"Continue run ID from its last saved current_step (a paused run, or one whose process died).",
+                    "A run that another live process owns is refused."})
+    static final class Resume implements Callable<Integer>, CliContext.Aware {
+        @Mixin
+        CliContext context;
+        @Spec
+        CommandSpec spec;
+        @Parameters(paramLabel = "ID")
+        String runId;
+        @Option(names = "--json", description = "Print one JSON object at the end: run_id, status, answer, steps, tokens")
+        boolean json;
+        private Environment env;
+
+        @Override
+        public void environment(Environment env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() throws PolicyException {
+            return new RunSession(context.config(env), env, spec.commandLine().getOut(), spec.commandLine().getErr(), json).resume(runId);
+        }
+    }
+
+
+}

@@ -1,0 +1,54 @@
+package io.devagent.cli;
+
+import io.devagent.config.Environment;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
+/** The {@code agent} command's entry point. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, Environment.system(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        if (SignalPause.signalled()) {
+            // A signal is shutting the JVM down: its exit status is 128 + the signal (130, 143).
+            SignalPause.done();
+            return;
+        }
+        System.exit(code);
+    }
+
+    /** Runs the CLI with the given environment and streams; the entry point for tests too. */
+    public static int run(String[] args, Environment env, PrintWriter out, PrintWriter err) {
+        CommandLine cli = commandLine(env);
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args);
+    }
+
+    static CommandLine commandLine(Environment env) {
+        CommandLine cli = new CommandLine(new AgentCommand(), new Factory(env));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            // Users get one clear line, never a stack trace.
+            commandLine.getErr().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return e instanceof io.devagent.policy.PolicyException || e instanceof IllegalArgumentException ? ExitCodes.USAGE : ExitCodes.FAILED;
+        });
+        cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
+        return cli;
+    }
+
+    /** Gives every command the environment, so tests can run the CLI in-process with their own. */
+    private record Factory(Environment env) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            K instance = CommandLine.defaultFactory().create(type);
+            if (instance instanceof CliContext.Aware aware) {
+                aware.environment(env);
+            }
+            return instance;
+        }
+    }
+}

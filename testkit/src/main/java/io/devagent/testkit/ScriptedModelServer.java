@@ -1,0 +1,267 @@
+package io.devagent.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real OpenAI-compatible HTTP server on loopback that answers from a script. It stands in for
+ * LM Studio in tests and benchmarks: the client under test talks HTTP to it, nothing is mocked.
+ *
+ * <p>Replies are picked by {@link Selector}: by request count (the default), or by the number of
+ * assistant messages in the request, which makes the script deterministic across a kill and resume.
+ */
+public final class ScriptedModelServer implements AutoCloseable {
+
+    /** How the server picks the reply for a request. */
+    public enum Selector { REQUEST_COUNT, ASSISTANT_TURNS }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final List<Reply> script = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger chatCount = new AtomicInteger();
+    private volatile Selector selector = Selector.REQUEST_COUNT;
+    private volatile List<String> models = List.of("scripted-model");
+    private volatile Reply fallback = Reply.text("(script exhausted)");
+
+    private ScriptedModelServer(HttpServer server) {
+        this.server = server;
+    }
+
+    public static ScriptedModelServer start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            ScriptedModelServer scripted = new ScriptedModelServer(server);
+            server.createContext("/v1/models", scripted::models);
+            server.createContext("/v1/chat/completions", scripted::chat);
+            server.setExecutor(Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "scripted-model");
+                t.setDaemon(true);
+                return t;
+            }));
+            server.start();
+            return scripted;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the scripted model server", e);
+        }
+    }
+
+    /** The base URL to give the client, e.g. {@code http://127.0.0.1:PORT/v1}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    public ScriptedModelServer script(Reply... replies) {
+        script.addAll(List.of(replies));
+        return this;
+    }
+
+    public ScriptedModelServer selectBy(Selector selector) {
+        this.selector = selector;
+        return this;
+    }
+
+    public ScriptedModelServer models(String... ids) {
+        this.models = List.of(ids);
+        return this;
+    }
+
+    /** The reply once the script runs out (default: a plain final answer). */
+    public ScriptedModelServer whenExhausted(Reply reply) {
+        this.fallback = reply;
+        return this;
+    }
+
+    /** Every chat request body received, in order. */
+    public List<JsonNode> requests() {
+        return Collections.unmodifiableList(new ArrayList<>(requests));
+    }
+
+    public int chatRequestCount() {
+        return chatCount.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private void models(HttpExchange exchange) throws IOException {
+        ObjectNode body = JSON.createObjectNode().put("object", "list");
+        ArrayNode data = body.putArray("data");
+        for (String id : models) {
+            data.addObject().put("id", id).put("object", "model").put("owned_by", "testkit");
+        }
+        send(exchange, 200, "application/json", JSON.writeValueAsBytes(body), Map.of());
+    }
+
+    private void chat(HttpExchange exchange) throws IOException {
+        JsonNode request;
+        try {
+            request = JSON.readTree(exchange.getRequestBody());
+        } catch (IOException e) {
+            send(exchange, 400, "application/json", "{\"error\":{\"message\":\"bad json\"}}".getBytes(StandardCharsets.UTF_8), Map.of());
+            return;
+        }
+        requests.add(request);
+        int count = chatCount.getAndIncrement();
+        int index = selector == Selector.REQUEST_COUNT ? count : assistantTurns(request);
+        Reply reply = index < script.size() ? script.get(index) : fallback;
+        reply.serve(exchange, request);
+    }
+
+    private static int assistantTurns(JsonNode request) {
+        int n = 0;
+        for (JsonNode message : request.path("messages")) {
+            if ("assistant".equals(message.path("role").asText())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static void send(HttpExchange exchange, int status, String contentType, byte[] body, Map<String, String> headers)
+            throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** A scripted answer to one chat request. */
+    @FunctionalInterface
+    public interface Reply {
+
+        void serve(HttpExchange exchange, JsonNode request) throws IOException;
+
+        /** A final answer with no tool calls. */
+        static Reply text(String content) {
+            return completion(assistant(content, List.of()));
+        }
+
+        /** A native (function-calling) tool call; {@code arguments} is sent as a JSON string, as OpenAI does. */
+        static Reply toolCall(String name, String argumentsJson) {
+            return toolCalls(new ToolCallSpec(name, argumentsJson));
+        }
+
+        static Reply toolCalls(ToolCallSpec... calls) {
+            return completion(assistant(null, List.of(calls)));
+        }
+
+        /** Content that holds tool calls in the text convention, for models without native tools. */
+        static Reply content(String content) {
+            return text(content);
+        }
+
+        /** A well-formed completion whose message is built by the caller. */
+        static Reply completion(ObjectNode message) {
+            return (exchange, request) -> {
+                boolean stream = request.path("stream").asBoolean(false);
+                Usage usage = Usage.estimate(request, message);
+                if (stream) {
+                    Streams.sendStreamed(exchange, message, usage, request.path("stream_options").path("include_usage").asBoolean(false));
+                } else {
+                    ObjectNode body = JSON.createObjectNode();
+                    body.put("id", "chatcmpl-" + System.nanoTime()).put("object", "chat.completion").put("model", request.path("model").asText());
+                    ObjectNode choice = body.putArray("choices").addObject();
+                    choice.put("index", 0).set("message", message);
+                    choice.put("finish_reason", message.has("tool_calls") ? "tool_calls" : "stop");
+                    body.set("usage", usage.toJson());
+                    send(exchange, 200, "application/json", JSON.writeValueAsBytes(body), Map.of());
+                }
+            };
+        }
+
+        /** An HTTP error status, optionally with a Retry-After header (seconds). */
+        static Reply status(int status, String retryAfter) {
+            return (exchange, request) -> send(exchange, status, "application/json",
+                    ("{\"error\":{\"message\":\"scripted status " + status + "\"}}").getBytes(StandardCharsets.UTF_8),
+                    retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter));
+        }
+
+        /** A 200 whose body is whatever bytes are given, e.g. garbage that is not JSON. */
+        static Reply raw(String contentType, String body) {
+            return (exchange, request) -> send(exchange, 200, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+
+        /** Drops the connection without an answer. */
+        static Reply drop() {
+            return (exchange, request) -> exchange.close();
+        }
+
+        /** Waits before answering with {@code then}: a slow model. */
+        static Reply delayed(long millis, Reply then) {
+            return (exchange, request) -> {
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    exchange.close();
+                    return;
+                }
+                then.serve(exchange, request);
+            };
+        }
+
+        /** Answers the first {@code times} requests with {@code first}, then with {@code then} (counted per reply). */
+        static Reply firstThen(int times, Reply first, Reply then) {
+            AtomicInteger served = new AtomicInteger();
+            return (exchange, request) -> (served.getAndIncrement() < times ? first : then).serve(exchange, request);
+        }
+
+        private static ObjectNode assistant(String content, List<ToolCallSpec> calls) {
+            ObjectNode message = JSON.createObjectNode().put("role", "assistant");
+            if (content == null) {
+                message.putNull("content");
+            } else {
+                message.put("content", content);
+            }
+            if (!calls.isEmpty()) {
+                ArrayNode toolCalls = message.putArray("tool_calls");
+                int i = 0;
+                for (ToolCallSpec call : calls) {
+                    ObjectNode tc = toolCalls.addObject();
+                    tc.put("id", "call_" + System.nanoTime() + "_" + i++).put("type", "function");
+                    ObjectNode fn = tc.putObject("function").put("name", call.name());
+                    if (call.argumentsAsObject()) {
+                        try {
+                            fn.set("arguments", JSON.readTree(call.arguments()));
+                        } catch (IOException e) {
+                            throw new IllegalArgumentException(e);
+                        }
+                    } else {
+                        fn.put("arguments", call.arguments());
+                    }
+                }
+            }
+            return message;
+        }
+    }
+
+    /** One tool call in a scripted reply. */
+    public record ToolCallSpec(String name, String arguments, boolean argumentsAsObject) {
+        public ToolCallSpec(String name, String arguments) {
+            this(name, arguments, false);
+        }
+    }
+}
