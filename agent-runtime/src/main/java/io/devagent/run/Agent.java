@@ -72,7 +72,7 @@ public final class Agent {
             RunJournal journal;
             try {
                 journal = new RunJournal(checkpoints.create(runId));
-                journal.start(runId, goal, modelName, workspace.root().toString(), Instant.now().toString());
+                journal.start(runId, redactor().redact(goal), modelName, workspace.root().toString(), Instant.now().toString());
             } catch (CheckpointException | IOException e) {
                 throw new RunException(e.getMessage());
             }
@@ -114,14 +114,19 @@ public final class Agent {
 
     private RunResult execute(RunJournal.Recovered run, RunJournal journal, Workspace workspace, boolean resumed,
                               RunControl control, RunListener listener) throws RunException, InterruptedException {
-        Policy policy = config.policy().get();
-        Redactor redactor = Redactor.from(config.env(), policy.redact());
+        Redactor redactor = redactor();
         try (journal; AuditLog audit = AuditLog.open(config.state().auditLog(run.runId()), run.runId(), redactor)) {
-            RunLoop loop = new RunLoop(run, journal, audit, checkpoints, workspace, model, tools, metrics, config, control, listener);
+            RunLoop loop = new RunLoop(run, journal, audit, checkpoints, workspace, model, tools, metrics, config, redactor, control, listener);
             return loop.run(resumed);
         } catch (IOException e) {
             throw new RunException("cannot write the run's state under " + config.state().root() + ": " + e.getMessage());
         }
+    }
+
+    /** Secrets are masked in everything a run persists or prints: audit, journal, snapshot, answer. */
+    private Redactor redactor() {
+        Policy policy = config.policy().get();
+        return Redactor.from(config.env(), policy.redact());
     }
 
     private Workspace workspace() throws RunException {

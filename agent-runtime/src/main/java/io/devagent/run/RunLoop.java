@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.audit.AuditLog;
+import io.devagent.audit.Redactor;
 import io.devagent.checkpoint.CheckpointException;
 import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.RunJournal;
@@ -59,6 +60,7 @@ final class RunLoop {
     private final ToolRegistry tools;
     private final Metrics metrics;
     private final AgentConfig config;
+    private final Redactor redactor;
     private final RunControl control;
     private final RunListener listener;
     private final Conversation conversation;
@@ -70,7 +72,8 @@ final class RunLoop {
     private boolean textMode;
 
     RunLoop(RunJournal.Recovered run, RunJournal journal, AuditLog audit, Checkpoints checkpoints, Workspace workspace,
-            ModelClient client, ToolRegistry tools, Metrics metrics, AgentConfig config, RunControl control, RunListener listener) {
+            ModelClient client, ToolRegistry tools, Metrics metrics, AgentConfig config, Redactor redactor, RunControl control,
+            RunListener listener) {
         this.runId = run.runId();
         this.goal = run.goal();
         this.model = client.settings().model().orElse(run.model());
@@ -83,6 +86,7 @@ final class RunLoop {
         this.tools = tools;
         this.metrics = metrics;
         this.config = config;
+        this.redactor = redactor;
         this.control = control;
         this.listener = listener;
         this.conversation = new Conversation(goal);
@@ -273,7 +277,8 @@ final class RunLoop {
     /** Commits a step: journal (fsync'd), then snapshot, audit (fsync'd) and metrics. */
     private void commit(List<ObjectNode> messages, Tokens usage) throws IOException, CheckpointException {
         int committed = step + 1;
-        journal.step(committed, messages, usage, plan);
+        // The conversation in memory keeps what the model saw; what is persisted is redacted.
+        journal.step(committed, messages.stream().map(m -> redactor.redact(m)).toList(), usage, redactor.redact(plan));
         step = committed;
         conversation.addAll(messages);
         saveSnapshot(Snapshot.RUNNING, null, null);
@@ -285,7 +290,7 @@ final class RunLoop {
     }
 
     private RunResult pause(String why, boolean modelUnavailable) throws IOException, CheckpointException {
-        journal.status(Snapshot.PAUSED, null, why);
+        journal.status(Snapshot.PAUSED, null, redactor.redact(why));
         saveSnapshot(Snapshot.PAUSED, null, why);
         audit.append("run_paused", Json.object().put("current_step", step).put("reason", why));
         audit.sync();
@@ -294,7 +299,7 @@ final class RunLoop {
     }
 
     private RunResult finish(String status, String answer, String message) throws IOException, CheckpointException {
-        journal.status(status, answer, message);
+        journal.status(status, redactor.redact(answer), redactor.redact(message));
         saveSnapshot(status, answer, message);
         ObjectNode event = Json.object().put("status", status).put("steps", step).put("tokens", tokens.total());
         if (answer != null) {
@@ -310,13 +315,14 @@ final class RunLoop {
     }
 
     private RunResult result(String status, String answer, String message, boolean modelUnavailable) {
-        return new RunResult(runId, status, answer, step, tokens, message, modelUnavailable);
+        return new RunResult(runId, status, redactor.redact(answer), step, tokens, redactor.redact(message), modelUnavailable);
     }
 
     private void saveSnapshot(String status, String answer, String message) throws CheckpointException {
         Long pid = Snapshot.RUNNING.equals(status) ? ProcessHandle.current().pid() : null;
-        checkpoints.writeSnapshot(new Snapshot(runId, goal, status, step, Instant.now().toString(), createdAt, model,
-                workspace.root().toString(), tokens, plan, answer, message, lastTool, journal.bytes(), pid));
+        checkpoints.writeSnapshot(new Snapshot(runId, redactor.redact(goal), status, step, Instant.now().toString(), createdAt, model,
+                workspace.root().toString(), tokens, redactor.redact(plan), redactor.redact(answer), redactor.redact(message), lastTool,
+                journal.bytes(), pid));
     }
 
     private ArrayNode toolSchemas() {

@@ -1,0 +1,72 @@
+package io.devagent.cli;
+
+import io.devagent.config.Environment;
+import io.devagent.testkit.ScriptedModelServer;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the {@code agent} CLI in-process or as a real child process, against a scripted model server. */
+final class CliFixture {
+
+    final Path workspace;
+    final Path state;
+    final ScriptedModelServer server;
+    final Map<String, String> vars = new HashMap<>();
+
+    CliFixture(Path root, ScriptedModelServer server) throws IOException {
+        this.workspace = Files.createDirectories(root.resolve("workspace"));
+        this.state = root.resolve("state");
+        this.server = server;
+        vars.put("LLM_BASE_URL", server.baseUrl());
+        vars.put("AGENT_STATE_DIR", state.toString());
+        vars.put("AGENT_WORKSPACE", workspace.toString());
+        vars.put("LLM_RETRY_BASE_MS", "10");
+        vars.put("LLM_MAX_RETRIES", "2");
+        vars.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    }
+
+    record Outcome(int exit, String out, String err) {
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+    }
+
+    Outcome agent(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(args, new Environment(vars), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Outcome(exit, out.toString(), err.toString());
+    }
+
+    /** Starts {@code agent ARGS} as a child JVM, the way a user's shell would. */
+    Process spawn(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(vars);
+        builder.redirectOutput(state.getParent().resolve("child.out").toFile());
+        builder.redirectError(state.getParent().resolve("child.err").toFile());
+        return builder.start();
+    }
+
+    String childOut() throws IOException {
+        return Files.readString(state.getParent().resolve("child.out"));
+    }
+
+    String childErr() throws IOException {
+        return Files.readString(state.getParent().resolve("child.err"));
+    }
+}
