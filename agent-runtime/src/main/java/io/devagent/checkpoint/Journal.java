@@ -76,6 +76,15 @@ public final class Journal implements Closeable {
         bytes += line.length;
     }
 
+    /** Writes the first half of an entry's line and stops: what a crash mid-write leaves (crash tests only). */
+    synchronized void appendPartial(JsonNode entry) throws IOException {
+        byte[] line = (Json.write(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buffer = ByteBuffer.wrap(line, 0, line.length / 2);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
     public synchronized void commit() throws IOException {
         channel.force(false);
     }

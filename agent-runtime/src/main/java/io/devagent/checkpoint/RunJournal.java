@@ -10,14 +10,24 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The entries of a run's journal, written and read only here:
  * <ul>
  *   <li>{@code {"type":"start","run_id","goal","model","workspace","created_at"}}</li>
- *   <li>{@code {"type":"step","step","messages":[...],"usage":{...},"plan"?,"ts"}}: a committed step,
- *       the messages it added to the conversation</li>
+ *   <li>{@code {"type":"reply","step","message","usage","text"}}: the model's reply for a step in
+ *       progress, so that a crash after it does not ask the model again</li>
+ *   <li>{@code {"type":"intent","step","call","name","effect"}}: a side effect is about to happen
+ *       (fsync'd before it does)</li>
+ *   <li>{@code {"type":"outcome","step","call","output","error"}}: what a side-effecting call
+ *       returned (fsync'd): on resume it is replayed, never executed again</li>
+ *   <li>{@code {"type":"step","step","messages":[...],"usage":{...},"plan"?,"review"?,"files"?,"ts"}}:
+ *       a committed step: the messages it added to the conversation, the reviewer's verdict, and
+ *       the hashes of the files the step left written</li>
  *   <li>{@code {"type":"tool_mode","mode"}}: the run switched to the text convention</li>
  *   <li>{@code {"type":"status","status","answer"?,"message"?,"ts"}}: paused, resumed, finished</li>
  * </ul>
@@ -38,17 +48,68 @@ public final class RunJournal implements Closeable {
     }
 
     /** Appends and commits a step: after this returns, the step survives a crash. */
-    public void step(int step, List<? extends JsonNode> messages, Tokens usage, String plan) throws IOException {
+    public void step(int step, List<? extends JsonNode> messages, Tokens usage, String plan, JsonNode review,
+                     Map<String, String> files) throws IOException {
+        journal.append(stepEntry(step, messages, usage, plan, review, files));
+        journal.commit();
+    }
+
+    private static ObjectNode stepEntry(int step, List<? extends JsonNode> messages, Tokens usage, String plan, JsonNode review,
+                                        Map<String, String> files) {
         ObjectNode entry = Json.object().put("type", "step").put("step", step);
         ArrayNode array = entry.putArray("messages");
         messages.forEach(array::add);
-        entry.set("usage", Json.object().put("prompt", usage.prompt()).put("completion", usage.completion()).put("total", usage.total()));
+        entry.set("usage", usageJson(usage));
         if (plan != null) {
             entry.put("plan", plan);
         }
+        if (review != null) {
+            entry.set("review", review);
+        }
+        if (files != null && !files.isEmpty()) {
+            ObjectNode f = entry.putObject("files");
+            files.forEach((path, hash) -> {
+                if (hash == null) {
+                    f.putNull(path);
+                } else {
+                    f.put(path, hash);
+                }
+            });
+        }
         entry.put("ts", Instant.now().toString());
-        journal.append(entry);
+        return entry;
+    }
+
+    /**
+     * Test hook for crash tests: writes the first half of a step entry, as a crash in the middle of
+     * the write would leave it. Reopening the journal cuts it off.
+     */
+    public void tornStepForCrashTest(int step, List<? extends JsonNode> messages, Tokens usage) throws IOException {
+        journal.appendPartial(stepEntry(step, messages, usage, null, null, null));
+    }
+
+    /** The model's reply for the step in progress; made durable by the next commit or intent. */
+    public void reply(int step, JsonNode message, Tokens usage, boolean textConvention) throws IOException {
+        journal.append(Json.object().put("type", "reply").put("step", step).<ObjectNode>set("message", message)
+                .<ObjectNode>set("usage", usageJson(usage)).put("text", textConvention));
+    }
+
+    /** A side effect is about to happen: durable before it does. */
+    public void intent(int step, int call, String name, JsonNode effect) throws IOException {
+        journal.append(Json.object().put("type", "intent").put("step", step).put("call", call).put("name", name)
+                .set("effect", effect));
         journal.commit();
+    }
+
+    /** What a side-effecting call returned: durable, so that it is replayed rather than run again. */
+    public void outcome(int step, int call, String output, boolean error) throws IOException {
+        journal.append(Json.object().put("type", "outcome").put("step", step).put("call", call).put("output", output)
+                .put("error", error));
+        journal.commit();
+    }
+
+    private static ObjectNode usageJson(Tokens usage) {
+        return Json.object().put("prompt", usage.prompt()).put("completion", usage.completion()).put("total", usage.total());
     }
 
     public void toolMode(String mode) throws IOException {
@@ -81,10 +142,25 @@ public final class RunJournal implements Closeable {
     /** A run as its journal tells it. */
     public record Recovered(String runId, String goal, String model, String workspace, String createdAt,
                             List<List<JsonNode>> steps, Tokens tokens, String plan, String status, String answer,
-                            String message, String toolMode) {
+                            String message, String toolMode, Map<String, String> files, Pending pending,
+                            List<JsonNode> replies) {
         public int currentStep() {
             return steps.size();
         }
+
+        /** A fresh run that has only its start entry. */
+        public static Recovered fresh(String runId, String goal, String model, String workspace, String createdAt) {
+            return new Recovered(runId, goal, model, workspace, createdAt, List.of(), Tokens.ZERO, null, Snapshot.RUNNING,
+                    null, null, null, Map.of(), null, List.of());
+        }
+    }
+
+    /**
+     * The step that was in progress when the run stopped: the model's reply, and the intents and
+     * outcomes of its side-effecting calls, by call index.
+     */
+    public record Pending(int step, JsonNode message, Tokens usage, boolean textConvention,
+                          Map<Integer, JsonNode> intents, Map<Integer, JsonNode> outcomes) {
     }
 
     public static Recovered recover(List<JsonNode> entries) throws CheckpointException {
@@ -99,16 +175,41 @@ public final class RunJournal implements Closeable {
         String answer = null;
         String message = null;
         String toolMode = null;
+        Map<String, String> files = new LinkedHashMap<>();
+        Pending pending = null;
+        List<JsonNode> replies = new ArrayList<>();
         for (JsonNode entry : entries.subList(1, entries.size())) {
             switch (entry.path("type").asText()) {
                 case "step" -> {
                     List<JsonNode> messages = new ArrayList<>();
                     entry.path("messages").forEach(messages::add);
                     steps.add(messages);
-                    JsonNode u = entry.path("usage");
-                    tokens = tokens.plus(new Tokens(u.path("prompt").asLong(), u.path("completion").asLong(), u.path("total").asLong()));
+                    tokens = tokens.plus(usage(entry.path("usage")));
                     if (entry.hasNonNull("plan")) {
                         plan = entry.get("plan").asText();
+                    }
+                    entry.path("files").fields().forEachRemaining(f -> {
+                        if (f.getValue().isNull()) {
+                            files.remove(f.getKey());
+                        } else {
+                            files.put(f.getKey(), f.getValue().asText());
+                        }
+                    });
+                    pending = null;
+                }
+                case "reply" -> {
+                    replies.add(entry);
+                    pending = new Pending(entry.path("step").asInt(), entry.path("message"), usage(entry.path("usage")),
+                            entry.path("text").asBoolean(), new TreeMap<>(), new TreeMap<>());
+                }
+                case "intent" -> {
+                    if (pending != null && pending.step() == entry.path("step").asInt()) {
+                        pending.intents().put(entry.path("call").asInt(), entry);
+                    }
+                }
+                case "outcome" -> {
+                    if (pending != null && pending.step() == entry.path("step").asInt()) {
+                        pending.outcomes().put(entry.path("call").asInt(), entry);
                     }
                 }
                 case "tool_mode" -> toolMode = entry.path("mode").asText();
@@ -122,8 +223,15 @@ public final class RunJournal implements Closeable {
                 }
             }
         }
+        if (pending != null && pending.step() != steps.size() + 1) {
+            pending = null; // a reply that does not follow the last committed step cannot be resumed
+        }
         return new Recovered(start.path("run_id").asText(), start.path("goal").asText(), start.path("model").asText(null),
                 start.path("workspace").asText(null), start.path("created_at").asText(null), steps, tokens, plan, status,
-                answer, message, toolMode);
+                answer, message, toolMode, files, pending, replies);
+    }
+
+    private static Tokens usage(JsonNode u) {
+        return new Tokens(u.path("prompt").asLong(), u.path("completion").asLong(), u.path("total").asLong());
     }
 }

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link ModelUnavailableException}), request rejected ({@link ModelRequestException}), or an
  * unreadable reply ({@link MalformedReplyException}), which the run reports to the model.
  */
-public final class ModelClient {
+public final class ModelClient implements ChatModel {
 
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(120);
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -54,11 +54,13 @@ public final class ModelClient {
                 .build();
     }
 
+    @Override
     public ModelSettings settings() {
         return settings;
     }
 
     /** {@code LLM_MODEL}, else the first model the server lists. */
+    @Override
     public String resolveModel() throws ModelUnavailableException, InterruptedException {
         if (settings.model().isPresent()) {
             return settings.model().get();
@@ -93,6 +95,7 @@ public final class ModelClient {
     /**
      * One chat completion. {@code tools} null means none are offered natively (the text convention).
      */
+    @Override
     public ModelReply chat(String model, List<JsonNode> messages, ArrayNode tools)
             throws ModelUnavailableException, ModelRequestException, MalformedReplyException, InterruptedException {
         ObjectNode body = Json.object();

@@ -11,4 +11,9 @@ import java.util.List;
  */
 public record ModelReply(String content, List<ToolCall> toolCalls, Tokens usage, ObjectNode assistantMessage,
                          boolean textConvention, long latencyMillis) {
+
+    /** A reply rebuilt from an assistant message kept in a journal (resume, replay). */
+    public static ModelReply fromAssistantMessage(com.fasterxml.jackson.databind.JsonNode message, Tokens usage, boolean textMode) {
+        return Replies.fromMessage(message, usage, textMode);
+    }
 }

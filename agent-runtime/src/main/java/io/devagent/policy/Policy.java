@@ -81,6 +81,12 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
         }
     }
 
+    /** Whether the tool globs allow a tool name: allowed by one {@code tools.allow} glob and by no {@code tools.deny} glob. */
+    public boolean allowsTool(String name) {
+        return tools.allow().stream().anyMatch(g -> Globs.matchesName(g, name))
+                && tools.deny().stream().noneMatch(g -> Globs.matchesName(g, name));
+    }
+
     public Policy withNetwork(Network network) {
         return new Policy(network, tools, files, shell, limits, review, redact);
     }

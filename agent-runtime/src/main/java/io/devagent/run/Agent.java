@@ -8,6 +8,7 @@ import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.RunJournal;
 import io.devagent.checkpoint.Snapshot;
 import io.devagent.metrics.Metrics;
+import io.devagent.model.ChatModel;
 import io.devagent.model.ModelClient;
 import io.devagent.model.ModelSettings;
 import io.devagent.model.ModelUnavailableException;
@@ -30,14 +31,19 @@ import java.util.Optional;
 public final class Agent {
 
     private final AgentConfig config;
-    private final ModelClient model;
+    private final ChatModel model;
     private final ToolRegistry tools;
     private final Metrics metrics;
     private final Checkpoints checkpoints;
 
     public Agent(AgentConfig config, ToolRegistry tools, Metrics metrics) {
+        this(config, new ModelClient(config.model()), tools, metrics);
+    }
+
+    /** With another source of replies than the model server (replay). */
+    public Agent(AgentConfig config, ChatModel model, ToolRegistry tools, Metrics metrics) {
         this.config = config;
-        this.model = new ModelClient(config.model());
+        this.model = model;
         this.tools = tools;
         this.metrics = metrics;
         this.checkpoints = new Checkpoints(config.state());
@@ -76,8 +82,8 @@ public final class Agent {
             } catch (CheckpointException | IOException e) {
                 throw new RunException(e.getMessage());
             }
-            RunJournal.Recovered fresh = new RunJournal.Recovered(runId, goal, modelName, workspace.root().toString(),
-                    Instant.now().toString(), List.of(), Snapshot.Tokens.ZERO, null, Snapshot.RUNNING, null, null, null);
+            RunJournal.Recovered fresh = RunJournal.Recovered.fresh(runId, goal, modelName, workspace.root().toString(),
+                    Instant.now().toString());
             return execute(fresh, journal, workspace, false, control, listener);
         } finally {
             closeQuietly(lock);
@@ -101,10 +107,10 @@ public final class Agent {
             } catch (CheckpointException e) {
                 throw new RunException(e.getMessage());
             }
-            if (Snapshot.SUCCEEDED.equals(recovered.status()) || Snapshot.FAILED.equals(recovered.status())) {
+            // A failed run can be resumed (after raising a limit, or freeing disk space); a succeeded one is done.
+            if (Snapshot.SUCCEEDED.equals(recovered.status())) {
                 closeQuietly(journal);
-                throw new RunException("run " + runId + " has already finished (" + recovered.status()
-                        + (recovered.message() == null ? "" : ": " + recovered.message()) + "); there is nothing to resume");
+                throw new RunException("run " + runId + " has already finished (succeeded); there is nothing to resume");
             }
             return execute(recovered, journal, workspace(), true, control, listener);
         } finally {

@@ -38,10 +38,12 @@ final class Conversation {
         history.addAll(messages);
     }
 
-    List<JsonNode> messages() {
-        List<JsonNode> all = new ArrayList<>(history.size() + 1);
+    /** The messages of the next request: the system prompt, the history, then {@code upcoming} (not yet committed). */
+    List<JsonNode> messages(List<? extends JsonNode> upcoming) {
+        List<JsonNode> all = new ArrayList<>(history.size() + 1 + upcoming.size());
         all.add(system);
         all.addAll(history);
+        all.addAll(upcoming);
         return all;
     }
 

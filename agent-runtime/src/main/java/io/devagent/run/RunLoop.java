@@ -12,15 +12,19 @@ import io.devagent.checkpoint.Snapshot;
 import io.devagent.checkpoint.Snapshot.Tokens;
 import io.devagent.json.Json;
 import io.devagent.metrics.Metrics;
+import io.devagent.model.ChatModel;
 import io.devagent.model.MalformedReplyException;
-import io.devagent.model.ModelClient;
 import io.devagent.model.ModelReply;
 import io.devagent.model.ModelRequestException;
 import io.devagent.model.ModelSettings.ToolMode;
 import io.devagent.model.ModelUnavailableException;
 import io.devagent.model.ToolCall;
-import io.devagent.policy.Globs;
 import io.devagent.policy.Policy;
+import io.devagent.review.Reviewer;
+import io.devagent.review.Verdict;
+import io.devagent.tool.Effect;
+import io.devagent.tool.EffectJournal;
+import io.devagent.tool.Hashes;
 import io.devagent.tool.Tool;
 import io.devagent.tool.ToolContext;
 import io.devagent.tool.ToolException;
@@ -30,19 +34,25 @@ import io.devagent.tool.Workspace;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * One execution of a run, top to bottom: goal → model request → tool calls → checkpoint → audit,
- * step after step, until the model answers without a tool call, a limit is hit, or a pause is asked.
- * Each step is exactly one model request, and a step counts only once its journal entry is committed.
+ * One execution of a run, top to bottom: goal → model request → tool calls → review → checkpoint →
+ * audit, step after step, until the model answers without a tool call, a limit is hit, or a pause
+ * is asked. Each step is exactly one model request, and it counts only once its journal entry is
+ * committed.
+ *
+ * <p>Side effects happen exactly once: a side-effecting call journals an intent just before its
+ * effect and its outcome just after, both fsync'd. On resume, the reply of the step in progress is
+ * taken from the journal rather than asked again; a call with a recorded outcome is replayed, a
+ * call with an intent but no outcome is settled (verified when it can be, else reported to the
+ * model as interrupted with an unknown effect), and only calls that never started are executed.
  */
 final class RunLoop {
 
@@ -56,7 +66,7 @@ final class RunLoop {
     private final AuditLog audit;
     private final Checkpoints checkpoints;
     private final Workspace workspace;
-    private final ModelClient client;
+    private final ChatModel client;
     private final ToolRegistry tools;
     private final Metrics metrics;
     private final AgentConfig config;
@@ -64,15 +74,26 @@ final class RunLoop {
     private final RunControl control;
     private final RunListener listener;
     private final Conversation conversation;
+    private final Reviewer reviewer;
+    private final CrashPoints crash;
 
     private int step;
     private Tokens tokens;
     private String plan;
     private String lastTool;
     private boolean textMode;
+    /** The step that was in progress when the run last stopped, taken up again once. */
+    private RunJournal.Pending pending;
+    /** Files this run wrote, with the hash each should still have. */
+    private final Map<String, String> writtenFiles;
+    /** Changes to {@link #writtenFiles} in the step being built (null: deleted). */
+    private final Map<String, String> stepFiles = new LinkedHashMap<>();
+    /** Notes for the model (reviewer findings) sent with the next request and committed with its step. */
+    private final List<ObjectNode> notes = new ArrayList<>();
+    private IOException journalFailure;
 
     RunLoop(RunJournal.Recovered run, RunJournal journal, AuditLog audit, Checkpoints checkpoints, Workspace workspace,
-            ModelClient client, ToolRegistry tools, Metrics metrics, AgentConfig config, Redactor redactor, RunControl control,
+            ChatModel client, ToolRegistry tools, Metrics metrics, AgentConfig config, Redactor redactor, RunControl control,
             RunListener listener) {
         this.runId = run.runId();
         this.goal = run.goal();
@@ -95,15 +116,26 @@ final class RunLoop {
         this.tokens = run.tokens();
         this.plan = run.plan();
         this.textMode = client.settings().toolMode() == ToolMode.TEXT || "text".equals(run.toolMode());
+        this.pending = run.pending();
+        this.writtenFiles = new LinkedHashMap<>(run.files());
+        this.reviewer = new Reviewer(workspace);
+        this.crash = CrashPoints.from(config.env());
     }
 
     RunResult run(boolean resumed) throws RunException, InterruptedException {
         try {
             audit.append(resumed ? "run_resumed" : "run_started", Json.object().put("goal", goal).put("model", model)
                     .put("workspace", workspace.root().toString()).put("current_step", step)
+                    .put("step_in_progress", pending != null)
                     .put("policy_network", config.policy().get().network().allowed()));
             if (resumed) {
                 journal.status(Snapshot.RUNNING, null, "resumed at step " + step);
+                // The last committed step is validated again: the workspace may have changed while the run was stopped.
+                Verdict verdict = reviewer.review(config.policy().get(), List.of(), writtenFiles);
+                audit.append("review", verdict.toJson().put("step", step).put("on_resume", true));
+                if (!verdict.ok()) {
+                    notes.add(Conversation.userMessage(verdict.noteForModel()));
+                }
             }
             saveSnapshot(Snapshot.RUNNING, null, null);
             audit.sync();
@@ -114,9 +146,10 @@ final class RunLoop {
         try {
             return loop();
         } catch (IOException | CheckpointException e) {
-            // The journal holds every committed step; the run stops rather than go on unsaved.
+            // Every committed step is in the journal; the run stops rather than go on unsaved.
             metrics.recordError("checkpoint_failed");
-            String message = "stopped: cannot write the checkpoint (" + e.getMessage() + "); the last committed step is intact";
+            String message = "stopped: cannot write the checkpoint (" + e.getMessage()
+                    + "); the last committed step (" + step + ") is intact and the run can be resumed";
             try {
                 finish(Snapshot.FAILED, null, message);
             } catch (IOException | CheckpointException ignored) {
@@ -139,58 +172,46 @@ final class RunLoop {
                 return finish(Snapshot.FAILED, null, "stopped: the token limit (limits.maxTokens = " + policy.limits().maxTokens() + ") was reached");
             }
             int attempt = step + 1;
-            ArrayNode schemas = toolSchemas();
-            conversation.system(workspace.root().toString(), policy.network().allowed(), textMode, schemas);
-            audit.append("model_request", Json.object().put("step", attempt).put("model", model)
-                    .put("messages", conversation.size()).put("tool_mode", textMode ? "text" : "native"));
-            listener.progress(attempt, tokens.total(), "waiting for the model");
-
             ModelReply reply;
-            control.enterModelRequest();
-            try {
-                reply = client.chat(model, conversation.messages(), textMode ? null : schemas);
-            } catch (InterruptedException e) {
-                return pause(control.reason(), false);
-            } catch (ModelUnavailableException e) {
-                metrics.recordError("model_unreachable");
-                audit.append("error", Json.object().put("step", attempt).put("kind", "model_unreachable").put("message", e.getMessage()));
-                return pause(e.getMessage(), true);
-            } catch (ModelRequestException e) {
-                metrics.recordError("model_rejected");
-                if (e.status() == 400 && !textMode && client.settings().toolMode() == ToolMode.AUTO) {
-                    // The server rejects native tools: carry them in the text convention from now on.
-                    textMode = true;
-                    journal.toolMode("text");
-                    audit.append("error", Json.object().put("step", attempt).put("kind", "tools_rejected")
-                            .put("message", e.getMessage() + "; switching to the text convention for tool calls"));
+            RunJournal.Pending inProgress = pending;
+            if (inProgress != null) {
+                // The reply was journaled before the run stopped: the model is not asked again.
+                reply = ModelReply.fromAssistantMessage(inProgress.message(), inProgress.usage(), inProgress.textConvention());
+            } else {
+                Optional<ModelReply> asked = ask(policy, attempt);
+                if (asked.isEmpty()) {
+                    if (outcome != null) {
+                        return outcome;
+                    }
                     continue;
                 }
-                audit.append("error", Json.object().put("step", attempt).put("kind", "model_rejected").put("message", e.getMessage()));
-                return finish(Snapshot.FAILED, null, e.getMessage());
-            } catch (MalformedReplyException e) {
-                metrics.recordError("malformed_reply");
-                audit.append("error", Json.object().put("step", attempt).put("kind", "malformed_reply").put("message", e.getMessage()));
-                commit(List.of(Conversation.userMessage("error: your last reply could not be read (" + e.getMessage()
-                        + "). Reply again: either call a tool or give your final answer.")), Tokens.ZERO);
-                continue;
-            } finally {
-                control.leaveModelRequest();
+                reply = asked.get();
+                crash.at("after_model_reply");
+                journal.reply(attempt, redactor.redact(reply.assistantMessage()), reply.usage(), reply.textConvention());
+                crash.at("after_reply_journaled");
             }
 
             tokens = tokens.plus(reply.usage());
             metrics.recordTokens(runId, reply.usage());
-            audit.append("model_response", modelResponseEvent(attempt, reply));
+            ObjectNode response = modelResponseEvent(attempt, reply);
+            if (inProgress != null) {
+                response.put("from_journal", true);
+            }
+            audit.append("model_response", response);
 
             List<ObjectNode> added = new ArrayList<>();
             added.add(reply.assistantMessage());
             if (reply.toolCalls().isEmpty()) {
                 String answer = reply.content() == null ? "" : reply.content().strip();
-                commit(added, reply.usage());
+                commit(added, reply.usage(), null);
                 return finish(Snapshot.SUCCEEDED, answer, null);
             }
             StringBuilder textResults = new StringBuilder();
-            for (ToolCall call : reply.toolCalls()) {
-                ToolResult result = call(attempt, call);
+            List<String> toolsRun = new ArrayList<>();
+            for (int i = 0; i < reply.toolCalls().size(); i++) {
+                ToolCall call = reply.toolCalls().get(i);
+                ToolResult result = callOnce(attempt, i, call, inProgress);
+                toolsRun.add(call.name());
                 if (reply.textConvention()) {
                     textResults.append("<tool_result name=\"").append(call.name()).append("\" id=\"").append(call.id()).append("\">\n")
                             .append(result.output()).append("\n</tool_result>\n");
@@ -201,12 +222,106 @@ final class RunLoop {
             if (reply.textConvention()) {
                 added.add(Conversation.userMessage(textResults.toString().strip()));
             }
-            commit(added, reply.usage());
+            Verdict verdict = review(policy, toolsRun, added);
+            commit(added, reply.usage(), verdict);
+            if (!verdict.ok()) {
+                notes.add(Conversation.userMessage(verdict.noteForModel()));
+            }
         }
     }
 
+    /** Set by {@link #ask} when the run must end instead of going on. */
+    private RunResult outcome;
+
+    /**
+     * One model request. Empty means the step produced no reply: either the run must end
+     * ({@link #outcome} is set), or the loop goes on (a garbage reply was committed as an error
+     * for the model, or the tools moved to the text convention).
+     */
+    private Optional<ModelReply> ask(Policy policy, int attempt) throws IOException, CheckpointException {
+        outcome = null;
+        ArrayNode schemas = toolSchemas(policy);
+        conversation.system(workspace.root().toString(), policy.network().allowed(), textMode, schemas);
+        audit.append("model_request", Json.object().put("step", attempt).put("model", model)
+                .put("messages", conversation.size() + notes.size()).put("tool_mode", textMode ? "text" : "native"));
+        listener.progress(attempt, tokens.total(), "waiting for the model");
+        control.enterModelRequest();
+        try {
+            return Optional.of(client.chat(model, conversation.messages(notes), textMode ? null : schemas));
+        } catch (InterruptedException e) {
+            outcome = pause(control.reason(), false);
+        } catch (ModelUnavailableException e) {
+            metrics.recordError("model_unreachable");
+            audit.append("error", Json.object().put("step", attempt).put("kind", "model_unreachable").put("message", e.getMessage()));
+            outcome = pause(e.getMessage(), true);
+        } catch (ModelRequestException e) {
+            metrics.recordError("model_rejected");
+            if (e.status() == 400 && !textMode && client.settings().toolMode() == ToolMode.AUTO) {
+                // The server rejects native tools: carry them in the text convention from now on.
+                textMode = true;
+                journal.toolMode("text");
+                audit.append("error", Json.object().put("step", attempt).put("kind", "tools_rejected")
+                        .put("message", e.getMessage() + "; switching to the text convention for tool calls"));
+            } else {
+                audit.append("error", Json.object().put("step", attempt).put("kind", "model_rejected").put("message", e.getMessage()));
+                outcome = finish(Snapshot.FAILED, null, e.getMessage());
+            }
+        } catch (MalformedReplyException e) {
+            metrics.recordError("malformed_reply");
+            audit.append("error", Json.object().put("step", attempt).put("kind", "malformed_reply").put("message", e.getMessage()));
+            commit(new ArrayList<>(List.of(Conversation.userMessage("error: your last reply could not be read (" + e.getMessage()
+                    + "). Reply again: either call a tool or give your final answer."))), Tokens.ZERO, null);
+        } finally {
+            control.leaveModelRequest();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A tool call, exactly once: replayed if its outcome is journaled, settled if it has an intent
+     * but no outcome, executed otherwise.
+     */
+    private ToolResult callOnce(int attempt, int index, ToolCall call, RunJournal.Pending inProgress) throws IOException {
+        JsonNode recorded = inProgress == null ? null : inProgress.outcomes().get(index);
+        if (recorded != null) {
+            ToolResult result = new ToolResult(recorded.path("output").asText(), recorded.path("error").asBoolean());
+            JsonNode intent = inProgress.intents().get(index);
+            if (intent != null && !result.error()) {
+                track(intent.path("effect"));
+            }
+            auditResult(attempt, call, result, null, Duration.ZERO, "replayed");
+            return result;
+        }
+        JsonNode intent = inProgress == null ? null : inProgress.intents().get(index);
+        if (intent != null) {
+            ToolResult result = settle(call, intent.path("effect"));
+            journal.outcome(attempt, index, redactor.redact(result.output()), result.error());
+            auditResult(attempt, call, result, result.error() ? "effect_unknown" : null, Duration.ZERO, "settled");
+            return result;
+        }
+        return call(attempt, index, call);
+    }
+
+    /** An interrupted side effect: verified when its expected result can be checked, else reported as unknown. */
+    private ToolResult settle(ToolCall call, JsonNode effect) {
+        String description = effect.path("description").asText(call.name());
+        if (effect.hasNonNull("path") && effect.hasNonNull("sha256")) {
+            String path = effect.get("path").asText();
+            Optional<String> now = Hashes.sha256(workspace.root().resolve(path));
+            if (now.isPresent() && now.get().equals(effect.get("sha256").asText())) {
+                track(effect);
+                return ToolResult.ok(call.name() + " (" + description + ") completed before the run was interrupted: "
+                        + path + " has the expected content");
+            }
+            return ToolResult.failed(call.name() + " (" + description + ") was interrupted and " + path
+                    + " does not have the expected content; its effect is unknown. Check the file before repeating the call.");
+        }
+        return ToolResult.failed(call.name() + " (" + description + ") was interrupted before its result was saved; "
+                + "its effect is unknown and it was not run again. Check the workspace before repeating it.");
+    }
+
     /** One tool call: decide, execute, record. Whatever happens, the model gets a result and the run goes on. */
-    private ToolResult call(int attempt, ToolCall call) throws IOException {
+    private ToolResult call(int attempt, int index, ToolCall call) throws IOException {
         audit.append("tool_call", Json.object().put("step", attempt).put("id", call.id()).put("name", call.name())
                 .put("arguments", call.rawArguments()));
         listener.progress(attempt, tokens.total(), call.name() + describe(call));
@@ -214,6 +329,7 @@ final class RunLoop {
         long started = System.nanoTime();
         ToolResult result;
         String errorKind = null;
+        Effect[] begun = new Effect[1];
         if (call.argumentError() != null) {
             errorKind = "bad_arguments";
             result = ToolResult.failed("could not run " + (call.name().isEmpty() ? "the tool" : call.name()) + ": " + call.argumentError()
@@ -233,12 +349,22 @@ final class RunLoop {
             if (tool.isEmpty()) {
                 errorKind = "unknown_tool";
                 result = ToolResult.failed("there is no tool named '" + call.name() + "'. Available tools: " + toolNames());
-            } else if (!toolAllowed(policy, call.name())) {
+            } else if (!policy.allowsTool(call.name())) {
                 errorKind = "policy_denied";
                 result = ToolResult.failed("refused: the policy does not allow the tool " + call.name());
             } else {
+                EffectJournal effects = effect -> {
+                    try {
+                        journal.intent(attempt, index, call.name(), effectJson(effect));
+                    } catch (IOException e) {
+                        journalFailure = e;
+                        throw new ToolException("checkpoint_failed", "not done: the intent could not be journaled (" + e.getMessage() + ")");
+                    }
+                    begun[0] = effect;
+                    crash.at("after_intent");
+                };
                 try {
-                    result = tool.get().execute(call.arguments(), new ToolContext(workspace, policy, config.env()));
+                    result = tool.get().execute(call.arguments(), new ToolContext(workspace, policy, config.env(), effects));
                 } catch (ToolException e) {
                     errorKind = e.kind();
                     result = ToolResult.failed(e.getMessage());
@@ -252,6 +378,19 @@ final class RunLoop {
                 }
             }
         }
+        if (journalFailure != null) {
+            throw journalFailure;
+        }
+        if (begun[0] != null) {
+            crash.at("after_tool_executed");
+            journal.outcome(attempt, index, redactor.redact(result.output()), result.error());
+            crash.at("after_outcome");
+            if (!result.error() && begun[0].verifiable()) {
+                track(effectJson(begun[0]));
+            } else if ("run_shell".equals(begun[0].kind())) {
+                refreshWrittenFiles();
+            }
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.recordTool(call.name().isEmpty() ? "(unnamed)" : call.name(), took, result.error());
         if (errorKind != null && !"tool_failed".equals(errorKind)) {
@@ -261,27 +400,67 @@ final class RunLoop {
             audit.append("policy_denied", Json.object().put("step", attempt).put("id", call.id()).put("name", call.name())
                     .put("reason", result.output()));
         }
-        ObjectNode event = Json.object().put("step", attempt).put("id", call.id()).put("name", call.name())
-                .put("ok", !result.error()).put("duration_ms", took.toNanos() / 1e6);
-        if (errorKind != null) {
-            event.put("error_kind", errorKind);
-        }
-        byte[] output = result.output().getBytes(StandardCharsets.UTF_8);
-        event.put("output_bytes", output.length).put("output_sha256", sha256(output));
-        event.put("output", result.output().length() > AUDIT_OUTPUT_EXCERPT
-                ? result.output().substring(0, AUDIT_OUTPUT_EXCERPT) + "…" : result.output());
-        audit.append("tool_result", event);
+        auditResult(attempt, call, result, errorKind, took, null);
         return result;
     }
 
+    /** The reviewer's verdict on the step about to be committed. */
+    private Verdict review(Policy policy, List<String> toolsRun, List<ObjectNode> added) throws IOException {
+        Verdict verdict = reviewer.review(policy, toolsRun, writtenFiles);
+        if (policy.review().model()) {
+            List<JsonNode> view = new ArrayList<>(conversation.messages(notes));
+            view.addAll(added);
+            try {
+                verdict = reviewer.askModel(verdict, client, model, view);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // a pause: the rule verdict stands, the loop pauses next
+            }
+        }
+        audit.append("review", verdict.toJson().put("step", step + 1));
+        return verdict;
+    }
+
+    private void track(JsonNode effect) {
+        if (effect.hasNonNull("path") && effect.hasNonNull("sha256")) {
+            writtenFiles.put(effect.get("path").asText(), effect.get("sha256").asText());
+            stepFiles.put(effect.get("path").asText(), effect.get("sha256").asText());
+        }
+    }
+
+    /** A shell command is the run's own action: files it changed are not "changed behind the run's back". */
+    private void refreshWrittenFiles() {
+        for (Map.Entry<String, String> file : new ArrayList<>(writtenFiles.entrySet())) {
+            String now = Hashes.sha256(workspace.root().resolve(file.getKey())).orElse(null);
+            if (now == null) {
+                writtenFiles.remove(file.getKey());
+                stepFiles.put(file.getKey(), null);
+            } else if (!now.equals(file.getValue())) {
+                writtenFiles.put(file.getKey(), now);
+                stepFiles.put(file.getKey(), now);
+            }
+        }
+    }
+
     /** Commits a step: journal (fsync'd), then snapshot, audit (fsync'd) and metrics. */
-    private void commit(List<ObjectNode> messages, Tokens usage) throws IOException, CheckpointException {
+    private void commit(List<ObjectNode> messages, Tokens usage, Verdict verdict) throws IOException, CheckpointException {
         int committed = step + 1;
+        List<ObjectNode> all = new ArrayList<>(notes);
+        all.addAll(messages);
         // The conversation in memory keeps what the model saw; what is persisted is redacted.
-        journal.step(committed, messages.stream().map(m -> redactor.redact(m)).toList(), usage, redactor.redact(plan));
+        List<JsonNode> persisted = all.stream().map(redactor::redact).toList();
+        if (crash.due("torn_step")) {
+            journal.tornStepForCrashTest(committed, persisted, usage);
+            crash.crash();
+        }
+        journal.step(committed, persisted, usage, redactor.redact(plan), verdict == null ? null : verdict.toJson(), stepFiles);
+        crash.at("after_step_commit");
         step = committed;
-        conversation.addAll(messages);
+        conversation.addAll(all);
+        notes.clear();
+        stepFiles.clear();
+        pending = null;
         saveSnapshot(Snapshot.RUNNING, null, null);
+        crash.at("after_snapshot");
         audit.append("checkpoint", Json.object().put("step", step).put("journal_bytes", journal.bytes())
                 .put("tokens", tokens.total()));
         audit.sync();
@@ -325,11 +504,10 @@ final class RunLoop {
                 journal.bytes(), pid));
     }
 
-    private ArrayNode toolSchemas() {
+    private ArrayNode toolSchemas(Policy policy) {
         ArrayNode schemas = Json.array();
-        Policy policy = config.policy().get();
         for (JsonNode schema : tools.schemas()) {
-            if (toolAllowed(policy, schema.path("function").path("name").asText())) {
+            if (policy.allowsTool(schema.path("function").path("name").asText())) {
                 schemas.add(schema);
             }
         }
@@ -337,16 +515,39 @@ final class RunLoop {
         return schemas;
     }
 
-    private static boolean toolAllowed(Policy policy, String name) {
-        return policy.tools().allow().stream().anyMatch(g -> Globs.matchesName(g, name))
-                && policy.tools().deny().stream().noneMatch(g -> Globs.matchesName(g, name));
-    }
-
     private String toolNames() {
         List<String> names = new ArrayList<>();
         tools.all().forEach(t -> names.add(t.name()));
         names.add(PlanTool.NAME);
         return String.join(", ", names);
+    }
+
+    private void auditResult(int attempt, ToolCall call, ToolResult result, String errorKind, Duration took, String source)
+            throws IOException {
+        ObjectNode event = Json.object().put("step", attempt).put("id", call.id()).put("name", call.name())
+                .put("ok", !result.error()).put("duration_ms", took.toNanos() / 1e6);
+        if (errorKind != null) {
+            event.put("error_kind", errorKind);
+        }
+        if (source != null) {
+            event.put("source", source);
+        }
+        byte[] output = result.output().getBytes(StandardCharsets.UTF_8);
+        event.put("output_bytes", output.length).put("output_sha256", Hashes.sha256(output));
+        event.put("output", result.output().length() > AUDIT_OUTPUT_EXCERPT
+                ? result.output().substring(0, AUDIT_OUTPUT_EXCERPT) + "…" : result.output());
+        audit.append("tool_result", event);
+    }
+
+    private static ObjectNode effectJson(Effect effect) {
+        ObjectNode node = Json.object().put("kind", effect.kind()).put("description", effect.description());
+        if (effect.path() != null) {
+            node.put("path", effect.path());
+        }
+        if (effect.sha256() != null) {
+            node.put("sha256", effect.sha256());
+        }
+        return node;
     }
 
     private static String describe(ToolCall call) {
@@ -376,13 +577,5 @@ final class RunLoop {
             event.put("text_convention", true);
         }
         return event;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

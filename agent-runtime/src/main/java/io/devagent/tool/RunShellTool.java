@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -52,6 +51,7 @@ public final class RunShellTool implements Tool {
         int timeout = ctx.policy().shell().timeoutSeconds();
         int cap = ctx.maxOutputBytes();
         Process process;
+        ctx.effects().begin(Effect.shell(command));
         try {
             process = builder.start();
         } catch (IOException e) {
@@ -121,9 +121,5 @@ public final class RunShellTool implements Tool {
             String text = OutputCap.decodePrefix(kept.toByteArray(), cap);
             return dropped > 0 ? text + "\n[output truncated: " + dropped + " more bytes]" : text;
         }
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -43,6 +43,7 @@ public final class WriteFileTool implements Tool {
             throw ToolException.failed("'" + path + "' is a directory");
         }
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        ctx.effects().begin(Effect.write(ctx.workspace().relative(file), Hashes.sha256(bytes)));
         try {
             boolean existed = Files.exists(file);
             AtomicFiles.write(file, bytes, true);

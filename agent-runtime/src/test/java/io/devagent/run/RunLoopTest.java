@@ -94,7 +94,7 @@ class RunLoopTest {
 
         AuditVerifier.Result verified = fx.view().verifyAudit(result.runId());
         assertThat(verified.ok()).isTrue();
-        assertThat(fx.auditTypes(result.runId())).startsWith("run_started", "model_request", "model_response", "tool_call", "tool_result", "checkpoint")
+        assertThat(fx.auditTypes(result.runId())).startsWith("run_started", "model_request", "model_response", "tool_call", "tool_result", "review", "checkpoint")
                 .endsWith("run_finished").doesNotContain("error");
 
         JsonNode metrics = fx.view().metrics();

@@ -1,0 +1,20 @@
+package io.devagent.tool;
+
+/**
+ * A side effect a tool is about to cause, journaled as an intent just before it happens. {@code path}
+ * and {@code sha256} let a write be verified after a crash; other effects cannot be.
+ */
+public record Effect(String kind, String path, String sha256, String description) {
+
+    public static Effect write(String path, String sha256) {
+        return new Effect("write_file", path, sha256, "write " + path);
+    }
+
+    public static Effect shell(String command) {
+        return new Effect("run_shell", null, null, command);
+    }
+
+    public boolean verifiable() {
+        return path != null && sha256 != null;
+    }
+}
