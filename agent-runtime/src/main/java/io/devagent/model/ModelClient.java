@@ -229,9 +229,14 @@ public final class ModelClient implements ChatModel {
         }).map(d -> d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d);
     }
 
-    private static String errorText(HttpResponse<InputStream> response) {
+    private String errorText(HttpResponse<InputStream> response) {
         try (InputStream in = response.body()) {
             String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+            // Some servers and proxies echo the Authorization header back; never put the key in a message.
+            String key = settings.apiKey().orElse("");
+            if (!key.isBlank()) {
+                text = text.replace(key, "***");
+            }
             try {
                 JsonNode node = Json.parse(text);
                 JsonNode message = node.path("error").isTextual() ? node.path("error") : node.path("error").path("message");

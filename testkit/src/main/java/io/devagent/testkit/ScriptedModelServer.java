@@ -16,8 +16,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,11 +36,17 @@ public final class ScriptedModelServer implements AutoCloseable {
     public enum Selector { REQUEST_COUNT, ASSISTANT_TURNS }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The context attribute holding a latch released when the server closes; stalled replies wait on it. */
+    private static final String CLOSING = "io.devagent.testkit.closing";
 
     private final HttpServer server;
+    private final CountDownLatch closing = new CountDownLatch(1);
     private final List<Reply> script = new CopyOnWriteArrayList<>();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final List<Map<String, List<String>>> chatHeaders = new CopyOnWriteArrayList<>();
+    private final List<Map<String, List<String>>> modelsHeaders = new CopyOnWriteArrayList<>();
     private final AtomicInteger chatCount = new AtomicInteger();
+    private volatile int modelsStatus = 200;
     private volatile Selector selector = Selector.REQUEST_COUNT;
     private volatile List<String> models = List.of("scripted-model");
     private volatile Reply fallback = Reply.text("(script exhausted)");
@@ -50,8 +59,8 @@ public final class ScriptedModelServer implements AutoCloseable {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
             ScriptedModelServer scripted = new ScriptedModelServer(server);
-            server.createContext("/v1/models", scripted::models);
-            server.createContext("/v1/chat/completions", scripted::chat);
+            server.createContext("/v1/models", scripted::models).getAttributes().put(CLOSING, scripted.closing);
+            server.createContext("/v1/chat/completions", scripted::chat).getAttributes().put(CLOSING, scripted.closing);
             server.setExecutor(Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "scripted-model");
                 t.setDaemon(true);
@@ -84,6 +93,12 @@ public final class ScriptedModelServer implements AutoCloseable {
         return this;
     }
 
+    /** Makes {@code GET /models} answer with this HTTP status (default 200, the model list). */
+    public ScriptedModelServer modelsStatus(int status) {
+        this.modelsStatus = status;
+        return this;
+    }
+
     /** The reply once the script runs out (default: a plain final answer). */
     public ScriptedModelServer whenExhausted(Reply reply) {
         this.fallback = reply;
@@ -99,12 +114,39 @@ public final class ScriptedModelServer implements AutoCloseable {
         return chatCount.get();
     }
 
+    /** The headers of every chat request received, in order; names are matched case-insensitively. */
+    public List<Map<String, List<String>>> chatRequestHeaders() {
+        return Collections.unmodifiableList(new ArrayList<>(chatHeaders));
+    }
+
+    /** The headers of every {@code GET /models} request received, in order. */
+    public List<Map<String, List<String>>> modelsRequestHeaders() {
+        return Collections.unmodifiableList(new ArrayList<>(modelsHeaders));
+    }
+
+    public int modelsRequestCount() {
+        return modelsHeaders.size();
+    }
+
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
     }
 
+    private static Map<String, List<String>> headers(HttpExchange exchange) {
+        Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        exchange.getRequestHeaders().forEach((name, values) -> copy.put(name, List.copyOf(values)));
+        return Collections.unmodifiableMap(copy);
+    }
+
     private void models(HttpExchange exchange) throws IOException {
+        modelsHeaders.add(headers(exchange));
+        if (modelsStatus != 200) {
+            send(exchange, modelsStatus, "application/json",
+                    ("{\"error\":{\"message\":\"scripted status " + modelsStatus + "\"}}").getBytes(StandardCharsets.UTF_8), Map.of());
+            return;
+        }
         ObjectNode body = JSON.createObjectNode().put("object", "list");
         ArrayNode data = body.putArray("data");
         for (String id : models) {
@@ -122,6 +164,7 @@ public final class ScriptedModelServer implements AutoCloseable {
             return;
         }
         requests.add(request);
+        chatHeaders.add(headers(exchange));
         int count = chatCount.getAndIncrement();
         int index = selector == Selector.REQUEST_COUNT ? count : assistantTurns(request);
         Reply reply = index < script.size() ? script.get(index) : fallback;
@@ -207,6 +250,61 @@ public final class ScriptedModelServer implements AutoCloseable {
         /** Drops the connection without an answer. */
         static Reply drop() {
             return (exchange, request) -> exchange.close();
+        }
+
+        /**
+         * A 200 {@code text/event-stream} whose events carry exactly these {@code data:} payloads, e.g. a
+         * chunk that is not JSON, an error chunk, or hand-made deltas; add {@code "[DONE]"} to end normally.
+         */
+        static Reply events(String... data) {
+            return (exchange, request) -> {
+                exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                exchange.sendResponseHeaders(200, 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    writeEvents(out, data);
+                }
+            };
+        }
+
+        /**
+         * Starts a streamed answer with these {@code data:} payloads, then cuts the connection mid-stream:
+         * no final chunk, no {@code [DONE]}, not even the end of the chunked body.
+         */
+        static Reply cutStream(String... data) {
+            return (exchange, request) -> {
+                exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                exchange.sendResponseHeaders(200, 0);
+                writeEvents(exchange.getResponseBody(), data);
+                // Leaving the handler with an exception before the body is finished makes the server
+                // close the connection at once, which is what a crashed or killed model server does.
+                throw new IOException("scripted cut of the stream");
+            };
+        }
+
+        /**
+         * Starts a streamed answer with these {@code data:} payloads, then stalls: the connection stays open
+         * and nothing more is sent until the server closes. For the client's read deadline.
+         */
+        static Reply stalledStream(String... data) {
+            return (exchange, request) -> {
+                exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+                exchange.sendResponseHeaders(200, 0);
+                writeEvents(exchange.getResponseBody(), data);
+                CountDownLatch closing = (CountDownLatch) exchange.getHttpContext().getAttributes().get(CLOSING);
+                try {
+                    closing.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+            };
+        }
+
+        private static void writeEvents(OutputStream out, String... data) throws IOException {
+            for (String payload : data) {
+                out.write(("data: " + payload + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
         }
 
         /** Waits before answering with {@code then}: a slow model. */
