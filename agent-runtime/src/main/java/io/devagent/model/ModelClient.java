@@ -154,7 +154,7 @@ public final class ModelClient implements ChatModel {
             }
         }
         throw new ModelUnavailableException("cannot reach the model at " + settings.baseUrl() + " after "
-                + (settings.maxRetries() + 1) + " attempts (" + lastProblem + ")");
+                + (settings.maxRetries() + 1) + (settings.maxRetries() == 0 ? " attempt (" : " attempts (") + lastProblem + ")");
     }
 
     private ModelReply read(HttpResponse<InputStream> response, boolean textMode) throws IOException, MalformedReplyException, ModelRequestException {

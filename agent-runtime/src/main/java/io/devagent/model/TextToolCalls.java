@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class TextToolCalls {
 
-    private static final Pattern BLOCK = Pattern.compile("<tool_call>\\s*(.*?)\\s*(?:</tool_call>|\\z)", Pattern.DOTALL);
+    private static final Pattern BLOCK = Pattern.compile("<tool_call>\\s*(.*?)\\s*(?:</tool_call>|(?=<tool_call>)|\\z)", Pattern.DOTALL);
     private static final Pattern FENCE = Pattern.compile("^```(?:json)?\\s*(.*?)\\s*```$", Pattern.DOTALL);
 
     private TextToolCalls() {

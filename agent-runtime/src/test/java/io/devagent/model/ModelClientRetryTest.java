@@ -101,7 +101,7 @@ class ModelClientRetryTest {
                 () -> client(false, 0).chat(MODEL, messages(), tools()));
 
         assertThat(e).isNotNull();
-        assertThat(e.getMessage()).contains("after 1 attempts").contains("HTTP 502");
+        assertThat(e.getMessage()).contains("after 1 attempt (").contains("HTTP 502");
         assertThat(server.chatRequestCount()).isEqualTo(1);
     }
 
