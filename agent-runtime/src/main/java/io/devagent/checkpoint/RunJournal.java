@@ -54,6 +54,14 @@ public final class RunJournal implements Closeable {
         journal.commit();
     }
 
+    /** Commits the last step, which holds the final answer: a crash after it finishes the run on resume. */
+    public void finalStep(int step, List<? extends JsonNode> messages, Tokens usage, String plan, String answer) throws IOException {
+        ObjectNode entry = stepEntry(step, messages, usage, plan, null, null);
+        entry.put("answer", answer);
+        journal.append(entry);
+        journal.commit();
+    }
+
     private static ObjectNode stepEntry(int step, List<? extends JsonNode> messages, Tokens usage, String plan, JsonNode review,
                                         Map<String, String> files) {
         ObjectNode entry = Json.object().put("type", "step").put("step", step);
@@ -143,7 +151,7 @@ public final class RunJournal implements Closeable {
     public record Recovered(String runId, String goal, String model, String workspace, String createdAt,
                             List<List<JsonNode>> steps, Tokens tokens, String plan, String status, String answer,
                             String message, String toolMode, Map<String, String> files, Pending pending,
-                            List<JsonNode> replies) {
+                            List<JsonNode> replies, String finalAnswer) {
         public int currentStep() {
             return steps.size();
         }
@@ -151,7 +159,7 @@ public final class RunJournal implements Closeable {
         /** A fresh run that has only its start entry. */
         public static Recovered fresh(String runId, String goal, String model, String workspace, String createdAt) {
             return new Recovered(runId, goal, model, workspace, createdAt, List.of(), Tokens.ZERO, null, Snapshot.RUNNING,
-                    null, null, null, Map.of(), null, List.of());
+                    null, null, null, Map.of(), null, List.of(), null);
         }
     }
 
@@ -178,6 +186,7 @@ public final class RunJournal implements Closeable {
         Map<String, String> files = new LinkedHashMap<>();
         Pending pending = null;
         List<JsonNode> replies = new ArrayList<>();
+        String finalAnswer = null;
         for (JsonNode entry : entries.subList(1, entries.size())) {
             switch (entry.path("type").asText()) {
                 case "step" -> {
@@ -196,6 +205,7 @@ public final class RunJournal implements Closeable {
                         }
                     });
                     pending = null;
+                    finalAnswer = entry.hasNonNull("answer") ? entry.get("answer").asText() : null;
                 }
                 case "reply" -> {
                     replies.add(entry);
@@ -228,7 +238,7 @@ public final class RunJournal implements Closeable {
         }
         return new Recovered(start.path("run_id").asText(), start.path("goal").asText(), start.path("model").asText(null),
                 start.path("workspace").asText(null), start.path("created_at").asText(null), steps, tokens, plan, status,
-                answer, message, toolMode, files, pending, replies);
+                answer, message, toolMode, files, pending, replies, finalAnswer);
     }
 
     private static Tokens usage(JsonNode u) {

@@ -91,6 +91,8 @@ final class RunLoop {
     /** Notes for the model (reviewer findings) sent with the next request and committed with its step. */
     private final List<ObjectNode> notes = new ArrayList<>();
     private IOException journalFailure;
+    /** The answer of a final step committed before the run stopped: resume only records the finish. */
+    private final String committedAnswer;
 
     RunLoop(RunJournal.Recovered run, RunJournal journal, AuditLog audit, Checkpoints checkpoints, Workspace workspace,
             ChatModel client, ToolRegistry tools, Metrics metrics, AgentConfig config, Redactor redactor, RunControl control,
@@ -120,6 +122,7 @@ final class RunLoop {
         this.writtenFiles = new LinkedHashMap<>(run.files());
         this.reviewer = new Reviewer(workspace);
         this.crash = CrashPoints.from(config.env());
+        this.committedAnswer = run.finalAnswer();
     }
 
     RunResult run(boolean resumed) throws RunException, InterruptedException {
@@ -144,6 +147,9 @@ final class RunLoop {
         }
         listener.started(runId, resumed);
         try {
+            if (committedAnswer != null) {
+                return finish(Snapshot.SUCCEEDED, committedAnswer, null);
+            }
             return loop();
         } catch (IOException | CheckpointException e) {
             // Every committed step is in the journal; the run stops rather than go on unsaved.
@@ -203,7 +209,7 @@ final class RunLoop {
             added.add(reply.assistantMessage());
             if (reply.toolCalls().isEmpty()) {
                 String answer = reply.content() == null ? "" : reply.content().strip();
-                commit(added, reply.usage(), null);
+                commit(added, reply.usage(), null, answer);
                 return finish(Snapshot.SUCCEEDED, answer, null);
             }
             StringBuilder textResults = new StringBuilder();
@@ -223,7 +229,7 @@ final class RunLoop {
                 added.add(Conversation.userMessage(textResults.toString().strip()));
             }
             Verdict verdict = review(policy, toolsRun, added);
-            commit(added, reply.usage(), verdict);
+            commit(added, reply.usage(), verdict, null);
             if (!verdict.ok()) {
                 notes.add(Conversation.userMessage(verdict.noteForModel()));
             }
@@ -270,7 +276,7 @@ final class RunLoop {
             metrics.recordError("malformed_reply");
             audit.append("error", Json.object().put("step", attempt).put("kind", "malformed_reply").put("message", e.getMessage()));
             commit(new ArrayList<>(List.of(Conversation.userMessage("error: your last reply could not be read (" + e.getMessage()
-                    + "). Reply again: either call a tool or give your final answer."))), Tokens.ZERO, null);
+                    + "). Reply again: either call a tool or give your final answer."))), Tokens.ZERO, null, null);
         } finally {
             control.leaveModelRequest();
         }
@@ -294,7 +300,12 @@ final class RunLoop {
         }
         JsonNode intent = inProgress == null ? null : inProgress.intents().get(index);
         if (intent != null) {
-            ToolResult result = settle(call, intent.path("effect"));
+            JsonNode effect = intent.path("effect");
+            if (verifiable(effect) && !landed(effect)) {
+                // Writes are atomic (temporary file, rename): a write that did not land never happened, so it is done now, once.
+                return call(attempt, index, call);
+            }
+            ToolResult result = settle(call, effect);
             journal.outcome(attempt, index, redactor.redact(result.output()), result.error());
             auditResult(attempt, call, result, result.error() ? "effect_unknown" : null, Duration.ZERO, "settled");
             return result;
@@ -302,22 +313,25 @@ final class RunLoop {
         return call(attempt, index, call);
     }
 
-    /** An interrupted side effect: verified when its expected result can be checked, else reported as unknown. */
+    /** An interrupted side effect: a verified write is complete; anything else has an unknown effect and is not repeated. */
     private ToolResult settle(ToolCall call, JsonNode effect) {
         String description = effect.path("description").asText(call.name());
-        if (effect.hasNonNull("path") && effect.hasNonNull("sha256")) {
-            String path = effect.get("path").asText();
-            Optional<String> now = Hashes.sha256(workspace.root().resolve(path));
-            if (now.isPresent() && now.get().equals(effect.get("sha256").asText())) {
-                track(effect);
-                return ToolResult.ok(call.name() + " (" + description + ") completed before the run was interrupted: "
-                        + path + " has the expected content");
-            }
-            return ToolResult.failed(call.name() + " (" + description + ") was interrupted and " + path
-                    + " does not have the expected content; its effect is unknown. Check the file before repeating the call.");
+        if (verifiable(effect) && landed(effect)) {
+            track(effect);
+            return ToolResult.ok(call.name() + " (" + description + ") completed before the run was interrupted: "
+                    + effect.get("path").asText() + " has the expected content");
         }
         return ToolResult.failed(call.name() + " (" + description + ") was interrupted before its result was saved; "
                 + "its effect is unknown and it was not run again. Check the workspace before repeating it.");
+    }
+
+    private static boolean verifiable(JsonNode effect) {
+        return effect.hasNonNull("path") && effect.hasNonNull("sha256");
+    }
+
+    private boolean landed(JsonNode effect) {
+        return Hashes.sha256(workspace.root().resolve(effect.get("path").asText()))
+                .map(effect.get("sha256").asText()::equals).orElse(false);
     }
 
     /** One tool call: decide, execute, record. Whatever happens, the model gets a result and the run goes on. */
@@ -441,8 +455,8 @@ final class RunLoop {
         }
     }
 
-    /** Commits a step: journal (fsync'd), then snapshot, audit (fsync'd) and metrics. */
-    private void commit(List<ObjectNode> messages, Tokens usage, Verdict verdict) throws IOException, CheckpointException {
+    /** Commits a step: journal (fsync'd), then snapshot, audit (fsync'd) and metrics. {@code answer} marks the final step. */
+    private void commit(List<ObjectNode> messages, Tokens usage, Verdict verdict, String answer) throws IOException, CheckpointException {
         int committed = step + 1;
         List<ObjectNode> all = new ArrayList<>(notes);
         all.addAll(messages);
@@ -452,7 +466,11 @@ final class RunLoop {
             journal.tornStepForCrashTest(committed, persisted, usage);
             crash.crash();
         }
-        journal.step(committed, persisted, usage, redactor.redact(plan), verdict == null ? null : verdict.toJson(), stepFiles);
+        if (answer != null) {
+            journal.finalStep(committed, persisted, usage, redactor.redact(plan), redactor.redact(answer));
+        } else {
+            journal.step(committed, persisted, usage, redactor.redact(plan), verdict == null ? null : verdict.toJson(), stepFiles);
+        }
         crash.at("after_step_commit");
         step = committed;
         conversation.addAll(all);
