@@ -46,8 +46,8 @@ final class CliFixture {
         return new Outcome(exit, out.toString(), err.toString());
     }
 
-    /** Starts {@code agent ARGS} as a child JVM, the way a user's shell would. */
-    Process spawn(String... args) throws IOException {
+    /** The command line that runs {@code agent ARGS} in a child JVM. */
+    List<String> javaCommand(String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.add("-XX:TieredStopAtLevel=1"); // these processes are short: start fast
@@ -56,6 +56,12 @@ final class CliFixture {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Starts {@code agent ARGS} as a child JVM, the way a user's shell would. */
+    Process spawn(String... args) throws IOException {
+        List<String> command = javaCommand(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile());
         builder.environment().clear();
         builder.environment().putAll(vars);
