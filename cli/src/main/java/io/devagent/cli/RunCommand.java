@@ -34,6 +34,11 @@ final class RunCommand implements Callable<Integer>, CliContext.Aware {
     @Option(names = "--run-id", paramLabel = "ID", description = "Use this run id instead of a new one")
     String runId;
 
+    @Option(names = "--replay", paramLabel = "ID",
+            description = "Re-run run ID from the model replies recorded in its journal (no model needed), in a scratch copy "
+                    + "of the workspace, and report the first step whose tool results differ (exit 1 if any)")
+    String replay;
+
     private Environment env;
 
     @Override
@@ -45,6 +50,9 @@ final class RunCommand implements Callable<Integer>, CliContext.Aware {
     public Integer call() throws PolicyException {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        if (replay != null) {
+            return ReplayReport.replay(context.config(env), replay, out, err, json);
+        }
         if (goal == null || goal.isBlank()) {
             err.println("error: give a GOAL, e.g. agent run \"Summarize repo\" (the long-lived main runtime, 'agent run' alone, is not part of this build yet)");
             return ExitCodes.USAGE;

@@ -1,0 +1,54 @@
+package io.devagent.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.ChatModel;
+import io.devagent.model.MalformedReplyException;
+import io.devagent.model.ModelReply;
+import io.devagent.model.ModelSettings;
+import io.devagent.model.ModelUnavailableException;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Answers a replayed run's requests with the replies recorded in the original run's journal, in order. */
+final class ReplayModel implements ChatModel {
+
+    /** One recorded step: the assistant message (null when the step recorded an unreadable reply) and its usage. */
+    record RecordedStep(JsonNode assistant, Tokens usage, String unreadable) {
+    }
+
+    private final List<RecordedStep> steps;
+    private final ModelSettings settings;
+    private int next;
+
+    ReplayModel(List<RecordedStep> steps, ModelSettings settings, String model) {
+        this.steps = steps;
+        this.settings = new ModelSettings(settings.baseUrl(), Optional.of(model), Optional.empty(), false,
+                ModelSettings.ToolMode.NATIVE, settings.timeout(), 0, settings.retryBase());
+    }
+
+    @Override
+    public ModelSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String resolveModel() {
+        return settings.model().orElseThrow();
+    }
+
+    @Override
+    public synchronized ModelReply chat(String model, List<JsonNode> messages, ArrayNode tools)
+            throws ModelUnavailableException, MalformedReplyException {
+        if (next >= steps.size()) {
+            throw new ModelUnavailableException("the recorded run has no reply for step " + (next + 1));
+        }
+        RecordedStep step = steps.get(next++);
+        if (step.assistant() == null) {
+            throw new MalformedReplyException(step.unreadable());
+        }
+        return ModelReply.fromAssistantMessage(step.assistant(), step.usage(), false);
+    }
+}
