@@ -112,6 +112,8 @@ class PolicyLoaderTest {
             "tools: {allow: [[nested]]}                    | tools.allow[0]",
             "network: yes                                  | network",
             "redact: {a: b}                                | redact",
+            "limits: {maxSteps: 1.7}                       | limits.maxSteps",
+            "limits: {maxToolOutputBytes: 99999999999}     | limits.maxToolOutputBytes",
     })
     void unknownFieldsAndWrongTypesNameTheFileAndTheField(String yaml, String field) throws IOException {
         Path file = write(yaml);
@@ -152,6 +154,17 @@ class PolicyLoaderTest {
         Path tabs = write("network:\n\tallow: true\n");
         PolicyException tabError = assertThrows(PolicyException.class, () -> PolicyLoader.load(tabs));
         assertThat(tabError.getMessage()).startsWith(tabs + ":2: not valid YAML");
+    }
+
+    @Test
+    void aRepeatedKeyIsAnErrorNotASilentOverride() throws IOException {
+        // Without the check, the second "files:" would replace the first and make the workspace writable again.
+        Path file = write("files: {writable: false}\nshell: {enabled: false}\nfiles: {deny: []}\n");
+        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.load(file));
+        assertThat(e.getMessage()).startsWith(file + ":3: not valid YAML").contains("'files'");
+
+        Path nested = write("network: {allow: false, allow: true}\n");
+        assertThat(assertThrows(PolicyException.class, () -> PolicyLoader.load(nested)).getMessage()).contains("'allow'");
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,6 +37,8 @@ class RunShellToolTest {
 
     private static final String SECRET = "sk-test-4b1d-do-not-leak";
     private static final Map<String, String> UNCONFINED = Map.of("AGENT_SHELL_SANDBOX", "none");
+    /** Makes this run's sleep commands recognisable among the machine's processes, even with other builds running. */
+    private static final String TAG = "0" + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
 
     @TempDir
     Path base;
@@ -97,12 +100,12 @@ class RunShellToolTest {
     @Test
     void aTimeoutKillsTheCommandAndItsBackgroundChildrenInTheSandbox() throws Exception {
         requireSandbox();
-        assertTimeoutKillsTree(context(ws, policy("shell: {timeoutSeconds: 1}"), Map.of()), "3.0417", "30.0417");
+        assertTimeoutKillsTree(context(ws, policy("shell: {timeoutSeconds: 1}"), Map.of()), "3." + TAG, "30." + TAG);
     }
 
     @Test
     void aTimeoutKillsTheCommandAndItsBackgroundChildrenUnconfined() throws Exception {
-        assertTimeoutKillsTree(context(ws, policy("shell: {timeoutSeconds: 1}"), UNCONFINED), "3.0418", "30.0418");
+        assertTimeoutKillsTree(context(ws, policy("shell: {timeoutSeconds: 1}"), UNCONFINED), "3." + TAG, "30." + TAG);
     }
 
     /** The background child would write late.txt after {@code shortSleep} seconds if it survived. */
@@ -124,11 +127,11 @@ class RunShellToolTest {
     void aBackgroundChildDoesNotOutliveTheCommandInTheSandbox() throws Exception {
         requireSandbox();
         long start = System.nanoTime();
-        ToolResult result = run("(sleep 1.5043; echo late > late.txt) & echo done", context(ws));
+        ToolResult result = run("(sleep 1.5" + TAG + "; echo late > late.txt) & echo done", context(ws));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(result.output()).isEqualTo("exit code: 0\ndone\n");
         assertThat(eventually(Duration.ofSeconds(3), () -> Files.exists(ws.resolve("late.txt")))).isFalse();
-        assertThat(processesWith("1.5043")).isEmpty();
+        assertThat(processesWith("1.5" + TAG)).isEmpty();
     }
 
     @Test
@@ -138,7 +141,7 @@ class RunShellToolTest {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread caller = Thread.ofPlatform().start(() -> {
             try {
-                run("echo > started.txt; sleep 30.0419", ctx);
+                run("echo > started.txt; sleep 30." + TAG, ctx);
             } catch (Throwable t) {
                 thrown.set(t);
             }
@@ -148,7 +151,7 @@ class RunShellToolTest {
         caller.join(5000);
         assertThat(caller.isAlive()).isFalse();
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
-        assertThat(eventually(Duration.ofSeconds(3), () -> processesWith("30.0419").isEmpty())).isTrue();
+        assertThat(eventually(Duration.ofSeconds(3), () -> processesWith("30." + TAG).isEmpty())).isTrue();
     }
 
     @Test
@@ -234,7 +237,7 @@ class RunShellToolTest {
         // The control: ordinary variables are inherited, so the missing ones were removed on purpose.
         assertThat(seen).contains("DEVAGENT_PROBE_VISIBLE=visible-marker-9c2e");
         assertThat(seen).doesNotContain(SECRET, "LLM_API_KEY", "GITHUB_TOKEN", "AGENT_DASHBOARD_TOKEN", "MY_DB_PASSWORD",
-                "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY", "AGENT_SHELL_SANDBOX");
+                "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY", "LLM_BASE_URL", "AGENT_SHELL_SANDBOX");
     }
 
     /** Runs {@link ShellEnvProbe} in a child JVM whose environment holds secrets, and returns what {@code env} showed. */
@@ -250,6 +253,7 @@ class RunShellToolTest {
         env.put("MY_DB_PASSWORD", SECRET);
         env.put("AWS_SECRET_ACCESS_KEY", SECRET);
         env.put("OPENAI_API_KEY", SECRET);
+        env.put("LLM_BASE_URL", "http://user:" + SECRET + "@127.0.0.1:1234/v1");
         env.put("DEVAGENT_PROBE_VISIBLE", "visible-marker-9c2e");
         env.remove("CLASSPATH");
         env.putAll(extra);
