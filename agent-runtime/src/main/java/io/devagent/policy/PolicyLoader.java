@@ -1,11 +1,14 @@
 package io.devagent.policy;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.devagent.config.Environment;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +25,10 @@ public final class PolicyLoader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            // A second "files:" must not silently replace the first (and with it, say, writable: false).
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private PolicyLoader() {
     }
@@ -43,13 +49,19 @@ public final class PolicyLoader {
     public static Policy parse(String yaml, String source) throws PolicyException {
         Policy policy;
         try {
-            policy = yaml.isBlank() ? Policy.defaults() : YAML.readValue(yaml, Policy.class);
+            // A file of only comments (a template with every line commented out) has no content: the defaults.
+            JsonNode document = YAML.readTree(yaml);
+            policy = document == null || document.isMissingNode() || document.isNull() ? null : YAML.readValue(yaml, Policy.class);
         } catch (JsonMappingException e) {
             String field = e.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
             throw new PolicyException(source + ": " + (field.isEmpty() ? "" : "field '" + field + "': ") + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
+            if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null && marked.getProblem() != null) {
+                // SnakeYAML's own first line is the context ("while parsing a block mapping", where the mapping began), not the problem.
+                throw new PolicyException(source + ":" + (marked.getProblemMark().getLine() + 1) + ": not valid YAML: " + marked.getProblem());
+            }
             var where = e.getLocation();
             throw new PolicyException(source + (where == null ? "" : ":" + where.getLineNr()) + ": not valid YAML: " + firstLine(e.getOriginalMessage()));
         }

@@ -40,6 +40,10 @@ public final class ReadFileTool implements Tool {
         if (Files.isDirectory(file)) {
             throw ToolException.failed("'" + path + "' is a directory; use list_files");
         }
+        if (!Files.isRegularFile(file)) {
+            // A FIFO or a device would block or never end.
+            throw ToolException.failed("'" + path + "' is not a regular file");
+        }
         int max = ctx.maxOutputBytes();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(max + 1);

@@ -1,6 +1,7 @@
 package io.devagent.tool;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.policy.Globs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -42,6 +43,10 @@ public final class RunShellTool implements Tool {
         if (!ctx.policy().shell().enabled()) {
             throw ToolException.denied("refused: the policy turns the shell off (shell.enabled: false)");
         }
+        String deniedBy = deniedBy(ctx.policy().shell().deny(), command);
+        if (deniedBy != null) {
+            throw ToolException.denied("refused: the policy denies this command (shell.deny: " + deniedBy + ")");
+        }
         List<String> argv = ShellSandbox.commandLine(command, ctx.workspace().root(), ctx.policy().network().allowed(), ctx.env());
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(ctx.workspace().root().toFile())
@@ -81,6 +86,26 @@ public final class RunShellTool implements Tool {
         }
         int exit = process.exitValue();
         return new ToolResult("exit code: " + exit + "\n" + text, exit != 0);
+    }
+
+    /**
+     * The first {@code shell.deny} glob that matches the whole command line or one of the commands
+     * in it (split at {@code ; & | newline}), or null. A guard rail against mistakes, not a sandbox.
+     */
+    static String deniedBy(List<String> globs, String command) {
+        List<String> parts = new java.util.ArrayList<>();
+        parts.add(command.strip());
+        for (String part : command.split("[;&|\\n]+")) {
+            parts.add(part.strip());
+        }
+        for (String glob : globs) {
+            for (String part : parts) {
+                if (!part.isEmpty() && Globs.matchesName(glob, part)) {
+                    return glob;
+                }
+            }
+        }
+        return null;
     }
 
     private static void killTree(Process process) {

@@ -1,0 +1,115 @@
+package io.devagent.tool;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.config.Environment;
+import io.devagent.json.Json;
+import io.devagent.policy.Policy;
+import io.devagent.policy.PolicyException;
+import io.devagent.policy.PolicyLoader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Shared helpers for the tool tests: contexts over real directories, arguments, refusals. */
+final class ToolFixtures {
+
+    private ToolFixtures() {
+    }
+
+    /** A context as the runtime builds it: the policy narrowed by the environment. */
+    static ToolContext context(Path workspace, Policy policy, Map<String, String> env) throws IOException {
+        Environment environment = new Environment(env);
+        return new ToolContext(new Workspace(workspace), PolicyLoader.effective(policy, environment), environment);
+    }
+
+    /** The default policy with an empty environment: network off, shell sandboxed. */
+    static ToolContext context(Path workspace) throws IOException {
+        return context(workspace, Policy.defaults(), Map.of());
+    }
+
+    /** A policy from YAML, validated as a policy file would be. */
+    static Policy policy(String yaml) {
+        try {
+            return PolicyLoader.parse(yaml, "test-policy.yaml");
+        } catch (PolicyException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
+    }
+
+    /** Network on, as both the policy and {@code ALLOW_NET=true} allow it. */
+    static ToolContext networkContext(Path workspace, String extraYaml) throws IOException {
+        return context(workspace, policy("network: {allow: true}\n" + extraYaml), Map.of("ALLOW_NET", "true"));
+    }
+
+    static ObjectNode args(String... namesAndValues) {
+        ObjectNode node = Json.object();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            node.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return node;
+    }
+
+    /** Runs a call that must be refused, and checks the refusal's kind. */
+    static ToolException refused(String kind, Tool tool, ObjectNode arguments, ToolContext ctx) {
+        ToolException e = assertThrows(ToolException.class, () -> tool.execute(arguments, ctx),
+                () -> tool.name() + " " + arguments + " should have been refused with " + kind);
+        assertThat(e.kind()).as("kind of: %s", e.getMessage()).isEqualTo(kind);
+        assertThat(e.getMessage()).isNotBlank();
+        return e;
+    }
+
+    static ToolResult ok(Tool tool, ObjectNode arguments, ToolContext ctx) throws Exception {
+        ToolResult result = tool.execute(arguments, ctx);
+        assertThat(result.error()).as("error flag of: %s", result.output()).isFalse();
+        return result;
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds or {@code limit} passes; returns whether it held. */
+    static boolean eventually(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return condition.getAsBoolean();
+    }
+
+    /** Skips when a helper program is missing, except in CI, where a missing tool must fail the build. */
+    static void requireProgram(String path) {
+        boolean present = Files.isExecutable(Path.of(path));
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(present).as(path + " is needed by this test and must be installed in CI").isTrue();
+        } else {
+            assumeTrue(present, path + " is not installed");
+        }
+    }
+
+    /** Like {@link #requireProgram} for bubblewrap, which must also work (user namespaces). */
+    static void requireSandbox() {
+        var problem = ShellSandbox.bwrapProblem();
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(problem).as("bubblewrap must work in CI").isEmpty();
+        } else {
+            assumeTrue(problem.isEmpty(), () -> "no working bubblewrap: " + problem.orElse(""));
+        }
+    }
+}
