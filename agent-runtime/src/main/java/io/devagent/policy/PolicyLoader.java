@@ -83,8 +83,8 @@ public final class PolicyLoader {
         if (p.limits().maxTokens() < 1) {
             problems.add("field 'limits.maxTokens': must be at least 1");
         }
-        if (p.limits().maxToolOutputBytes() < 256) {
-            problems.add("field 'limits.maxToolOutputBytes': must be at least 256");
+        if (p.limits().maxToolOutputBytes() < 256 || p.limits().maxToolOutputBytes() > 16 * 1024 * 1024) {
+            problems.add("field 'limits.maxToolOutputBytes': must be between 256 and 16777216 (16 MiB)");
         }
         if (p.shell().timeoutSeconds() < 1) {
             problems.add("field 'shell.timeoutSeconds': must be at least 1");
