@@ -24,7 +24,8 @@ public final class Redactor {
     public static final String MASK = "[REDACTED]";
 
     private static final Pattern SECRET_NAME = Pattern.compile(".*(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|CREDENTIAL).*");
-    private static final Pattern SECRET_FIELD = Pattern.compile("(?i)(authorization|api[_-]?key|token|secret|password)");
+    /** Field names that hold a secret: {@code token}, and also {@code access_token}, {@code client_secret}, {@code x-api-key}... */
+    private static final Pattern SECRET_FIELD = Pattern.compile("(?i).*(authorization|api[_-]?key|token|secret|password|passwd)");
     private static final List<Pattern> KNOWN_SHAPES = List.of(
             Pattern.compile("sk-[A-Za-z0-9_-]{16,}"),
             Pattern.compile("gh[pousr]_[A-Za-z0-9]{20,}"),

@@ -11,6 +11,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -81,7 +83,7 @@ public final class Checkpoints {
     public Optional<Snapshot> snapshot(String runId) {
         Path file = state.checkpointDir(runId).resolve(SNAPSHOT);
         try {
-            return Optional.of(Json.MAPPER.readValue(file.toFile(), Snapshot.class));
+            return Optional.ofNullable(Json.MAPPER.readValue(file.toFile(), Snapshot.class)); // a file holding "null" reads as null
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -100,8 +102,17 @@ public final class Checkpoints {
         } catch (IOException e) {
             return snapshots;
         }
-        snapshots.sort(Comparator.comparing(Snapshot::updatedAt, Comparator.nullsLast(Comparator.naturalOrder())).reversed());
+        // By time, not by text: Instant.toString() writes 0, 3, 6 or 9 fraction digits. No or bad times go last.
+        snapshots.sort(Comparator.comparing(Checkpoints::updatedAt, Comparator.nullsLast(Comparator.reverseOrder())));
         return snapshots;
+    }
+
+    private static Instant updatedAt(Snapshot snapshot) {
+        try {
+            return snapshot.updatedAt() == null ? null : Instant.parse(snapshot.updatedAt());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     public Optional<Snapshot> latest() {

@@ -4,17 +4,20 @@ import io.devagent.checkpoint.Snapshot.Tokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The runtime's meters (micrometer): tool latency, tokens and errors by kind. {@link #flush} merges
@@ -23,8 +26,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Metrics {
 
+    /**
+     * Upper bounds (ms) of the latency buckets kept for {@code metrics.json}: four per doubling, from
+     * 0.01 ms to past 10 minutes. They are kept here, cumulative, rather than taken from micrometer,
+     * whose histograms are time-windowed and, in a {@link SimpleMeterRegistry}, have no percentile buckets.
+     */
+    static final double[] BOUNDS_MS = bounds();
+
     private final MeterRegistry registry;
     private final Map<String, Timer> toolTimers = new ConcurrentHashMap<>();
+    private final Map<String, Latency> toolLatency = new ConcurrentHashMap<>();
     private final Map<String, Tokens> runTokens = new ConcurrentHashMap<>();
     private final Map<String, Double> flushedErrors = new HashMap<>();
     private final Map<String, Map<Double, Double>> flushedBuckets = new HashMap<>();
@@ -52,6 +63,7 @@ public final class Metrics {
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry)).record(duration);
+        toolLatency.computeIfAbsent(tool, name -> new Latency()).record(duration.toNanos());
         if (failed) {
             recordError("tool_error");
         }
@@ -71,10 +83,14 @@ public final class Metrics {
     /** Adds what was recorded since the last flush to {@code metrics.json}, atomically and under a file lock. */
     public synchronized void flush(Path metricsFile) throws IOException {
         MetricsDelta delta = new MetricsDelta();
-        for (var entry : toolTimers.entrySet()) {
+        for (var entry : toolLatency.entrySet()) {
             String tool = entry.getKey();
-            var snapshot = entry.getValue().takeSnapshot();
-            Map<Double, Double> buckets = perBucketMillis(snapshot.histogramCounts(), snapshot.count());
+            Latency latency = entry.getValue();
+            // Total and max before the buckets: a call recorded meanwhile is counted at the next flush.
+            double totalMs = latency.totalNanos.get() / 1e6;
+            double max = latency.maxNanos.get() / 1e6;
+            Map<Double, Double> buckets = latency.buckets();
+            long cumulative = buckets.values().stream().mapToLong(Double::longValue).sum();
             Map<Double, Double> before = flushedBuckets.getOrDefault(tool, Map.of());
             Map<Double, Double> bucketDelta = new TreeMap<>();
             buckets.forEach((le, n) -> {
@@ -83,15 +99,14 @@ public final class Metrics {
                     bucketDelta.put(le, d);
                 }
             });
-            long count = snapshot.count() - flushedToolCounts.getOrDefault(tool, 0L);
-            double total = snapshot.total(TimeUnit.MILLISECONDS) - flushedToolTotals.getOrDefault(tool, 0.0);
-            double max = snapshot.max(TimeUnit.MILLISECONDS);
+            long count = cumulative - flushedToolCounts.getOrDefault(tool, 0L);
+            double total = totalMs - flushedToolTotals.getOrDefault(tool, 0.0);
             if (count > 0) {
                 delta.tools.put(tool, new MetricsDelta.Tool(count, total, max, bucketDelta));
             }
             flushedBuckets.put(tool, buckets);
-            flushedToolCounts.put(tool, snapshot.count());
-            flushedToolTotals.put(tool, snapshot.total(TimeUnit.MILLISECONDS));
+            flushedToolCounts.put(tool, cumulative);
+            flushedToolTotals.put(tool, totalMs);
         }
         runTokens.forEach((run, tokens) -> {
             Tokens before = flushedRunTokens.getOrDefault(run, Tokens.ZERO);
@@ -112,20 +127,37 @@ public final class Metrics {
         MetricsFile.merge(metricsFile, delta);
     }
 
-    /** Micrometer's cumulative bucket counts (in nanoseconds) as per-bucket counts keyed by upper bound in ms. */
-    private static Map<Double, Double> perBucketMillis(CountAtBucket[] cumulative, long count) {
-        Map<Double, Double> buckets = new TreeMap<>();
-        double previous = 0;
-        for (CountAtBucket bucket : cumulative) {
-            double n = bucket.count() - previous;
-            if (n > 0) {
-                buckets.put(bucket.bucket(TimeUnit.MILLISECONDS), n);
+    /** Every call since this instance began, in {@link #BOUNDS_MS} buckets (the last one is +Inf). */
+    private static final class Latency {
+        final AtomicLongArray counts = new AtomicLongArray(BOUNDS_MS.length + 1);
+        final AtomicLong totalNanos = new AtomicLong();
+        final AtomicLong maxNanos = new AtomicLong();
+
+        void record(long nanos) {
+            totalNanos.addAndGet(nanos);
+            maxNanos.accumulateAndGet(nanos, Math::max);
+            int i = Arrays.binarySearch(BOUNDS_MS, nanos / 1e6);
+            counts.incrementAndGet(i >= 0 ? i : -i - 1);
+        }
+
+        /** Per-bucket counts keyed by upper bound in ms, non-empty buckets only. */
+        Map<Double, Double> buckets() {
+            Map<Double, Double> buckets = new TreeMap<>();
+            for (int i = 0; i < counts.length(); i++) {
+                long n = counts.get(i);
+                if (n > 0) {
+                    buckets.put(i < BOUNDS_MS.length ? BOUNDS_MS[i] : Double.POSITIVE_INFINITY, (double) n);
+                }
             }
-            previous = bucket.count();
+            return buckets;
         }
-        if (count > previous) {
-            buckets.put(Double.POSITIVE_INFINITY, count - previous);
+    }
+
+    private static double[] bounds() {
+        double[] bounds = new double[108];
+        for (int i = 0; i < bounds.length; i++) {
+            bounds[i] = new BigDecimal(0.01 * Math.pow(2, i / 4.0)).round(new MathContext(3)).doubleValue();
         }
-        return buckets;
+        return bounds;
     }
 }

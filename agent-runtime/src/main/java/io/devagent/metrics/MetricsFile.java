@@ -112,6 +112,8 @@ public final class MetricsFile {
         double lower = 0;
         for (var bucket : buckets.entrySet()) {
             double upper = bucket.getKey();
+            // Empty buckets are not stored: start from this bucket's own lower bound, not the previous stored one.
+            lower = Math.max(lower, lowerBound(upper));
             if (seen + bucket.getValue() >= rank) {
                 if (Double.isInfinite(upper)) {
                     return lower;
@@ -122,6 +124,12 @@ public final class MetricsFile {
             lower = upper;
         }
         return lower;
+    }
+
+    /** The bucket below {@code upper} in {@link Metrics#BOUNDS_MS}, or 0 for a bound outside that scheme. */
+    private static double lowerBound(double upper) {
+        int i = java.util.Arrays.binarySearch(Metrics.BOUNDS_MS, upper);
+        return i > 0 ? Metrics.BOUNDS_MS[i - 1] : 0;
     }
 
     private static double bound(JsonNode node) {

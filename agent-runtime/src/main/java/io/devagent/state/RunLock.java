@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ownership of one run: an OS file lock on {@code checkpoints/<run_id>/lock}. The OS drops it when
@@ -18,36 +20,67 @@ import java.util.Optional;
  */
 public final class RunLock implements Closeable {
 
+    /**
+     * The locks this process holds. The OS lock belongs to the process, and closing any descriptor of
+     * the file drops it, so this process must not open a locked file again (to try it or to read it).
+     */
+    private static final Map<Path, RunLock> HELD = new ConcurrentHashMap<>();
+
+    private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private RunLock(FileChannel channel, FileLock lock) {
+    private RunLock(Path key, FileChannel channel, FileLock lock) {
+        this.key = key;
         this.channel = channel;
         this.lock = lock;
     }
 
     /** Takes the lock, or returns empty with the holder's pid (if known) when another process holds it. */
-    public static Optional<RunLock> tryAcquire(Path lockFile) throws IOException {
-        Files.createDirectories(lockFile.getParent());
+    public static synchronized Optional<RunLock> tryAcquire(Path lockFile) throws IOException {
+        Path dir = lockFile.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path key = key(lockFile);
+        if (HELD.containsKey(key)) {
+            return Optional.empty(); // held by this very process
+        }
         FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = channel.tryLock();
         } catch (OverlappingFileLockException e) {
             lock = null; // held by this very process
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
         if (lock == null) {
             channel.close();
             return Optional.empty();
         }
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
-        return Optional.of(new RunLock(channel, lock));
+        try {
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        RunLock runLock = new RunLock(key, channel, lock);
+        HELD.put(key, runLock);
+        return Optional.of(runLock);
+    }
+
+    /** The lock file's identity in {@link #HELD}; its directory must exist. */
+    private static Path key(Path lockFile) throws IOException {
+        return lockFile.toAbsolutePath().getParent().toRealPath().resolve(lockFile.getFileName());
     }
 
     /** The pid written by the current holder, for messages. */
     public static String holder(Path lockFile) {
         try {
+            if (HELD.containsKey(key(lockFile))) {
+                return Long.toString(ProcessHandle.current().pid());
+            }
             return Files.readString(lockFile).trim();
         } catch (IOException e) {
             return "?";
@@ -56,10 +89,13 @@ public final class RunLock implements Closeable {
 
     @Override
     public void close() throws IOException {
-        try {
-            lock.release();
-        } finally {
-            channel.close();
+        synchronized (RunLock.class) {
+            try {
+                lock.release();
+            } finally {
+                HELD.remove(key, this);
+                channel.close();
+            }
         }
     }
 }

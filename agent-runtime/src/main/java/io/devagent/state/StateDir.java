@@ -15,14 +15,18 @@ public record StateDir(Path root, Environment env) {
 
     /** {@code --state-dir}, else {@code AGENT_STATE_DIR}, else {@code /state} when usable, else {@code ~/.dev-agent/state}. */
     public static StateDir resolve(Optional<Path> explicit, Environment env) {
+        return resolve(explicit, env, Path.of("/state"), Path.of(System.getProperty("user.home")));
+    }
+
+    /** {@link #resolve(Optional, Environment)} with the container directory and the home directory given, for tests. */
+    static StateDir resolve(Optional<Path> explicit, Environment env, Path container, Path home) {
         Path root = explicit
                 .or(() -> env.get("AGENT_STATE_DIR").map(Path::of))
                 .orElseGet(() -> {
-                    Path container = Path.of("/state");
                     if (Files.isDirectory(container) && Files.isWritable(container)) {
                         return container;
                     }
-                    return Path.of(System.getProperty("user.home"), ".dev-agent", "state");
+                    return home.resolve(".dev-agent").resolve("state");
                 });
         return new StateDir(root.toAbsolutePath().normalize(), env);
     }
