@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The format of {@code metrics.json}, its one reader and writer:
  * <pre>
  * {"updated_at": "...",
- *  "tools":  {"read_file": {"count", "errors", "p50_ms", "p95_ms", "max_ms", "total_ms", "buckets": [[le_ms, n], ...]}},
+ *  "tools":  {"read_file": {"count", "p50_ms", "p95_ms", "max_ms", "total_ms", "buckets": [[le_ms, n], ...]}},
  *  "tokens": {"overall": {"prompt", "completion", "total"}, "runs": {"&lt;run_id&gt;": {...}}},
  *  "errors": {"&lt;kind&gt;": n}}
  * </pre>
