@@ -81,6 +81,17 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
         }
     }
 
+    /** The policy's version: a hash of its content, the same wherever the same rules are in force. */
+    public String version() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(io.devagent.json.Json.write(this).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest).substring(0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Whether the tool globs allow a tool name: allowed by one {@code tools.allow} glob and by no {@code tools.deny} glob. */
     public boolean allowsTool(String name) {
         return tools.allow().stream().anyMatch(g -> Globs.matchesName(g, name))

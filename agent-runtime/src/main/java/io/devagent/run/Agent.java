@@ -13,6 +13,11 @@ import io.devagent.model.ModelClient;
 import io.devagent.model.ModelSettings;
 import io.devagent.model.ModelUnavailableException;
 import io.devagent.policy.Policy;
+import io.devagent.policy.PolicyHolder;
+import io.devagent.policy.ReloadResult;
+import io.devagent.json.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.Consumer;
 import io.devagent.state.RunLock;
 import io.devagent.tool.ToolRegistry;
 import io.devagent.tool.Workspace;
@@ -122,8 +127,34 @@ public final class Agent {
                               RunControl control, RunListener listener) throws RunException, InterruptedException {
         Redactor redactor = redactor();
         try (journal; AuditLog audit = AuditLog.open(config.state().auditLog(run.runId()), run.runId(), redactor)) {
-            RunLoop loop = new RunLoop(run, journal, audit, checkpoints, workspace, model, tools, metrics, config, redactor, control, listener);
-            return loop.run(resumed);
+            // Every reload attempt while the run works is on its record, accepted or not.
+            Consumer<ReloadResult> onReload = result -> {
+                try {
+                    ObjectNode event = Json.object().put("ok", result.ok()).put("version", result.version())
+                            .put("trigger", result.trigger());
+                    if (result.previousVersion() != null) {
+                        event.put("previous_version", result.previousVersion());
+                    }
+                    if (result.error() != null) {
+                        event.put("error", result.error());
+                    }
+                    audit.append("policy_reloaded", event);
+                } catch (IOException ignored) {
+                    // the run's next checkpoint will fail loudly if the log cannot be written
+                }
+            };
+            PolicyHolder holder = config.policy() instanceof PolicyHolder h ? h : null;
+            if (holder != null) {
+                holder.addListener(onReload);
+            }
+            try {
+                RunLoop loop = new RunLoop(run, journal, audit, checkpoints, workspace, model, tools, metrics, config, redactor, control, listener);
+                return loop.run(resumed);
+            } finally {
+                if (holder != null) {
+                    holder.removeListener(onReload);
+                }
+            }
         } catch (IOException e) {
             throw new RunException("cannot write the run's state under " + config.state().root() + ": " + e.getMessage());
         }

@@ -130,6 +130,7 @@ final class RunLoop {
             audit.append(resumed ? "run_resumed" : "run_started", Json.object().put("goal", goal).put("model", model)
                     .put("workspace", workspace.root().toString()).put("current_step", step)
                     .put("step_in_progress", pending != null)
+                    .put("policy", config.policy().get().version())
                     .put("policy_network", config.policy().get().network().allowed()));
             if (resumed) {
                 journal.status(Snapshot.RUNNING, null, "resumed at step " + step);
@@ -336,8 +337,9 @@ final class RunLoop {
 
     /** One tool call: decide, execute, record. Whatever happens, the model gets a result and the run goes on. */
     private ToolResult call(int attempt, int index, ToolCall call) throws IOException {
+        Policy policy = config.policy().get();
         audit.append("tool_call", Json.object().put("step", attempt).put("id", call.id()).put("name", call.name())
-                .put("arguments", call.rawArguments()));
+                .put("arguments", call.rawArguments()).put("policy", policy.version()));
         listener.progress(attempt, tokens.total(), call.name() + describe(call));
         lastTool = call.name();
         long started = System.nanoTime();
@@ -359,7 +361,6 @@ final class RunLoop {
             }
         } else {
             Optional<Tool> tool = tools.find(call.name());
-            Policy policy = config.policy().get();
             if (tool.isEmpty()) {
                 errorKind = "unknown_tool";
                 result = ToolResult.failed("there is no tool named '" + call.name() + "'. Available tools: " + toolNames());
@@ -412,7 +413,7 @@ final class RunLoop {
         }
         if ("policy_denied".equals(errorKind) || "outside_workspace".equals(errorKind)) {
             audit.append("policy_denied", Json.object().put("step", attempt).put("id", call.id()).put("name", call.name())
-                    .put("reason", result.output()));
+                    .put("policy", policy.version()).put("reason", result.output()));
         }
         auditResult(attempt, call, result, errorKind, took, null);
         return result;

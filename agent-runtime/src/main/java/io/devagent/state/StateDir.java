@@ -75,6 +75,11 @@ public record StateDir(Path root, Environment env) {
         return env.get("AGENT_POLICY_FILE").map(Path::of).orElse(root.resolve("policies").resolve("policy.yaml"));
     }
 
+    /** The outcome of the last policy load or reload ({@code agent policies reload} waits on it). */
+    public Path policyStatus() {
+        return root.resolve("policies").resolve("status.json");
+    }
+
     public Path releaseArtifacts() {
         return root.resolve("release_artifacts");
     }

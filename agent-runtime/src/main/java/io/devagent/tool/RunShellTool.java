@@ -47,7 +47,8 @@ public final class RunShellTool implements Tool {
         if (deniedBy != null) {
             throw ToolException.denied("refused: the policy denies this command (shell.deny: " + deniedBy + ")");
         }
-        List<String> argv = ShellSandbox.commandLine(command, ctx.workspace().root(), ctx.policy().network().allowed(), ctx.env());
+        List<String> argv = ShellSandbox.commandLine(command, ctx.workspace().root(), ctx.policy().network().allowed(),
+                ctx.policy().files().deny(), ctx.env());
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(ctx.workspace().root().toFile())
                 .redirectErrorStream(true)
@@ -90,13 +91,31 @@ public final class RunShellTool implements Tool {
 
     /**
      * The first {@code shell.deny} glob that matches the whole command line or one of the commands
-     * in it (split at {@code ; & | newline}), or null. A guard rail against mistakes, not a sandbox.
+     * in it, or null. Commands are split at {@code ; & | newline}, the insides of {@code $(...)} and
+     * backticks count as commands, quotes and backslashes are dropped ({@code c'u'rl} is
+     * {@code curl}), and wrappers such as {@code eval}, {@code env} or {@code bash -c} are looked
+     * through. It still cannot see what a command computes at run time; the sandbox is what holds.
      */
     static String deniedBy(List<String> globs, String command) {
         List<String> parts = new java.util.ArrayList<>();
-        parts.add(command.strip());
-        for (String part : command.split("[;&|\\n]+")) {
-            parts.add(part.strip());
+        for (String text : List.of(command, command.replaceAll("[\"'\\\\]", ""))) {
+            parts.add(text.strip());
+            java.util.regex.Matcher inner = java.util.regex.Pattern.compile("\\$\\(([^()]*)\\)|`([^`]*)`").matcher(text);
+            List<String> pieces = new java.util.ArrayList<>(List.of(text.split("[;&|\\n()`]+")));
+            while (inner.find()) {
+                pieces.add(inner.group(1) != null ? inner.group(1) : inner.group(2));
+            }
+            for (String piece : pieces) {
+                String part = piece.strip();
+                String unwrapped;
+                while (!(unwrapped = part.replaceFirst(
+                        "^(eval|exec|env|command|builtin|nohup|time|sudo|xargs|(ba|da|z)?sh\\s+-c|\\$\\(?|[A-Za-z_][A-Za-z0-9_]*=\\S*)\\s*", "")
+                        .strip()).equals(part)) {
+                    parts.add(part);
+                    part = unwrapped;
+                }
+                parts.add(part);
+            }
         }
         for (String glob : globs) {
             for (String part : parts) {

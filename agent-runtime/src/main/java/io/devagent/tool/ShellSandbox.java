@@ -5,6 +5,12 @@ import io.devagent.config.Environment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.devagent.policy.Globs;
+
+import java.nio.file.FileVisitResult;
+import java.nio.file.LinkOption;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +31,8 @@ public final class ShellSandbox {
     }
 
     /** The command line that runs {@code command} in {@code workspace}, or a refusal the model can read. */
-    static List<String> commandLine(String command, Path workspace, boolean networkAllowed, Environment env) throws ToolException {
+    static List<String> commandLine(String command, Path workspace, boolean networkAllowed, List<String> deniedFiles, Environment env)
+            throws ToolException {
         String mode = env.get("AGENT_SHELL_SANDBOX", "auto");
         if (mode.equals("none")) {
             return List.of(shell(), "-c", command);
@@ -63,13 +70,61 @@ public final class ShellSandbox {
             argv.addAll(List.of("--ro-bind-try", etc, etc));
         }
         String ws = workspace.toString();
-        argv.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                "--bind", ws, ws, "--chdir", ws,
+        argv.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--bind", ws, ws));
+        // The policy's denied files are hidden inside the sandbox too, so `cat .env` through the shell finds nothing.
+        for (Path denied : deniedPaths(workspace, deniedFiles)) {
+            if (Files.isDirectory(denied, LinkOption.NOFOLLOW_LINKS)) {
+                argv.addAll(List.of("--tmpfs", denied.toString()));
+            } else if (!Files.isSymbolicLink(denied)) {
+                argv.addAll(List.of("--ro-bind", "/dev/null", denied.toString()));
+            }
+        }
+        argv.addAll(List.of("--chdir", ws,
                 "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin",
                 "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8", "--setenv", "TERM", "dumb",
                 "--setenv", "TMPDIR", "/tmp",
                 shell(), "-c", command));
         return argv;
+    }
+
+    /** The existing workspace paths the policy's {@code files.deny} globs match (the topmost of each subtree). */
+    static List<Path> deniedPaths(Path workspace, List<String> globs) {
+        List<Path> denied = new ArrayList<>();
+        if (globs.isEmpty()) {
+            return denied;
+        }
+        try {
+            Files.walkFileTree(workspace, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    if (!dir.equals(workspace) && Globs.matchesPath(globs, relative(workspace, dir))) {
+                        denied.add(dir);
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (Globs.matchesPath(globs, relative(workspace, file))) {
+                        denied.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException ignored) {
+            // an unreadable subtree cannot be read from the sandbox either
+        }
+        return denied;
+    }
+
+    private static String relative(Path workspace, Path path) {
+        return workspace.relativize(path).toString().replace('\\', '/');
     }
 
     /** The environment for an unconfined command: the runtime's, without secrets. */
