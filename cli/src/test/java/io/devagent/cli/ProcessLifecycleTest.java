@@ -66,7 +66,7 @@ class ProcessLifecycleTest {
         assertThat(Files.readAllLines(fx.workspace.resolve("count.txt"))).containsExactly("one", "two", "three");
         assertThat(Files.readString(fx.workspace.resolve("notes.md"))).isEqualTo("counted\n");
         // Each committed step was asked once; only the model turn in flight was asked again.
-        assertThat(requestsPerTurn()).containsExactly(1, 1, 1, 2, 1);
+        assertThat(server.requestsPerTurn()).containsExactly(1, 1, 1, 2, 1);
         assertThat(fx.agent("audit", "verify", "kill-1").exit()).isZero();
     }
 
@@ -103,19 +103,5 @@ class ProcessLifecycleTest {
             assertThat(System.nanoTime()).as("the agent should reach request %d", n).isLessThan(deadline);
             TimeUnit.MILLISECONDS.sleep(20);
         }
-    }
-
-    private List<Integer> requestsPerTurn() {
-        int[] counts = new int[5];
-        for (JsonNode request : server.requests()) {
-            int turns = 0;
-            for (JsonNode m : request.path("messages")) {
-                if (m.path("role").asText().equals("assistant")) {
-                    turns++;
-                }
-            }
-            counts[turns]++;
-        }
-        return java.util.Arrays.stream(counts).boxed().toList();
     }
 }

@@ -110,6 +110,19 @@ public final class ScriptedModelServer implements AutoCloseable {
         return Collections.unmodifiableList(new ArrayList<>(requests));
     }
 
+    /** How many chat requests arrived at each conversation turn (index: assistant messages in the request). */
+    public List<Integer> requestsPerTurn() {
+        List<Integer> counts = new ArrayList<>();
+        for (JsonNode request : requests) {
+            int turn = assistantTurns(request);
+            while (counts.size() <= turn) {
+                counts.add(0);
+            }
+            counts.set(turn, counts.get(turn) + 1);
+        }
+        return counts;
+    }
+
     public int chatRequestCount() {
         return chatCount.get();
     }
