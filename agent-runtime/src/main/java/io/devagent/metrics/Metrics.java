@@ -49,7 +49,20 @@ public final class Metrics {
 
     public Metrics(MeterRegistry registry) {
         this.registry = registry;
+        this.promptTokens = Counter.builder("agent.tokens").tag("kind", "prompt").register(registry);
+        this.completionTokens = Counter.builder("agent.tokens").tag("kind", "completion").register(registry);
+        this.totalTokens = Counter.builder("agent.tokens").tag("kind", "total").register(registry);
     }
+
+    private static final java.util.concurrent.ExecutorService FLUSHER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "metrics-flush");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean flushPending = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Counter promptTokens;
+    private final Counter completionTokens;
+    private final Counter totalTokens;
 
     public MeterRegistry registry() {
         return registry;
@@ -71,9 +84,26 @@ public final class Metrics {
 
     public void recordTokens(String runId, Tokens tokens) {
         runTokens.merge(runId, tokens, Tokens::plus);
-        Counter.builder("agent.tokens").tag("kind", "prompt").register(registry).increment(tokens.prompt());
-        Counter.builder("agent.tokens").tag("kind", "completion").register(registry).increment(tokens.completion());
-        Counter.builder("agent.tokens").tag("kind", "total").register(registry).increment(tokens.total());
+        promptTokens.increment(tokens.prompt());
+        completionTokens.increment(tokens.completion());
+        totalTokens.increment(tokens.total());
+    }
+
+    /**
+     * Flushes soon, on a background thread, coalescing requests that arrive while one is pending:
+     * the step's checkpoint does not wait for the metrics file. {@link #flush} still writes at once.
+     */
+    public void flushSoon(Path metricsFile) {
+        if (flushPending.compareAndSet(false, true)) {
+            FLUSHER.execute(() -> {
+                flushPending.set(false);
+                try {
+                    flush(metricsFile);
+                } catch (IOException ignored) {
+                    // the next flush (at the latest, the run's end, which is synchronous) writes it
+                }
+            });
+        }
     }
 
     public void recordError(String kind) {

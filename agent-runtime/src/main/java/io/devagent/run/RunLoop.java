@@ -483,7 +483,7 @@ final class RunLoop {
         audit.append("checkpoint", Json.object().put("step", step).put("journal_bytes", journal.bytes())
                 .put("tokens", tokens.total()));
         audit.sync();
-        metrics.flush(config.state().metricsFile());
+        metrics.flushSoon(config.state().metricsFile());
         listener.progress(step, tokens.total(), "step " + step + " saved");
     }
 

@@ -25,10 +25,17 @@ public final class AtomicFiles {
      */
     public static void write(Path target, byte[] bytes, boolean durable) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
         Path temp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            FileChannel opened;
+            try {
+                opened = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // Creating the directory only when it is missing keeps the common case to one system call.
+                Files.createDirectories(dir);
+                opened = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            }
+            try (FileChannel channel = opened) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
