@@ -103,7 +103,7 @@ final class CheckpointComponents {
         try (RunJournal journal = new RunJournal(checkpoints.create(RUN_ID))) {
             journal.start(RUN_ID, "goal", ScriptedRun.MODEL, dir.toString(), Instant.now().toString());
             out.add(new Component("journal step commit", "RunJournal.step: one line of step " + sample.step() + ", force(false)",
-                    time(i -> journal.step(i + 1, messages, usage, null))));
+                    time(i -> journal.step(i + 1, messages, usage, null, null, null))));
 
             String created = Instant.now().toString();
             long pid = ProcessHandle.current().pid();
@@ -173,7 +173,7 @@ final class CheckpointComponents {
                                 audit.append(sample.auditTypes().get(e), sample.auditData().get(e).deepCopy());
                             }
                         }
-                        journal.step(i + 1, messages, usage, null);
+                        journal.step(i + 1, messages, usage, null, null, null);
                         checkpoints.writeSnapshot(new Snapshot(id, "goal", Snapshot.RUNNING, i + 1, Instant.now().toString(),
                                 created, ScriptedRun.MODEL, dir.toString(), usage, null, null, null, "read_file", journal.bytes(), pid));
                         audit.append("checkpoint", Json.object().put("step", i + 1).put("journal_bytes", journal.bytes())
