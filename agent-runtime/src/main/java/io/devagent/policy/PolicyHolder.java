@@ -33,7 +33,9 @@ public final class PolicyHolder implements Supplier<Policy> {
 
     private final Path file;
     private final Environment env;
-    private final Path statusFile;
+    private static final long QUIET_MILLIS = 200;
+
+    private volatile Path statusFile;
     private final AtomicReference<Policy> current = new AtomicReference<>();
     private final AtomicLong seq = new AtomicLong();
     private final List<Consumer<ReloadResult>> listeners = new CopyOnWriteArrayList<>();
@@ -48,12 +50,21 @@ public final class PolicyHolder implements Supplier<Policy> {
     }
 
     /** Loads the policy file (or the defaults when it is absent); a broken file is an error here, at start. */
-    public static PolicyHolder load(Path file, Environment env, Path statusFile) throws PolicyException {
+    public static PolicyHolder load(Path file, Environment env) throws PolicyException {
         Policy policy = PolicyLoader.effective(PolicyLoader.load(file), env);
-        PolicyHolder holder = new PolicyHolder(file, env, statusFile, policy, fileHash(file));
-        holder.record(new ReloadResult(holder.seq.incrementAndGet(), true, policy.version(), null, null, file.toString(),
-                Instant.now().toString(), "start"));
-        return holder;
+        return new PolicyHolder(file, env, null, policy, fileHash(file));
+    }
+
+    /**
+     * Makes this holder the one that reports to {@code statusFile} (the main runtime's). Attempts are
+     * numbered on from the file's last number, so a client never mistakes an old result for a new one.
+     */
+    public void publishStatus(Path statusFile) {
+        status(statusFile).ifPresent(previous -> seq.set(Math.max(seq.get(), previous.seq())));
+        this.statusFile = statusFile;
+        Policy policy = current.get();
+        record(new ReloadResult(seq.incrementAndGet(), true, policy.version(), null, null, file == null ? null : file.toString(),
+                Instant.now().toString(), "start", policy));
     }
 
     /** A policy that never changes (tests, replay). */
@@ -81,7 +92,8 @@ public final class PolicyHolder implements Supplier<Policy> {
     /** Re-reads and validates the file; swaps the policy in if it is valid. Never throws. */
     public synchronized ReloadResult reload(String trigger) {
         if (file == null) {
-            return new ReloadResult(seq.get(), true, current.get().version(), null, null, null, Instant.now().toString(), trigger);
+            return new ReloadResult(seq.get(), true, current.get().version(), null, null, null, Instant.now().toString(), trigger,
+                    current.get());
         }
         String previous = current.get().version();
         ReloadResult result;
@@ -90,10 +102,10 @@ public final class PolicyHolder implements Supplier<Policy> {
             current.set(next);
             lastFileHash = fileHash(file);
             result = new ReloadResult(seq.incrementAndGet(), true, next.version(), previous, null, file.toString(),
-                    Instant.now().toString(), trigger);
+                    Instant.now().toString(), trigger, next);
         } catch (PolicyException | RuntimeException e) {
             result = new ReloadResult(seq.incrementAndGet(), false, previous, previous, e.getMessage(), file.toString(),
-                    Instant.now().toString(), trigger);
+                    Instant.now().toString(), trigger, current.get());
         }
         record(result);
         for (Consumer<ReloadResult> listener : listeners) {
@@ -127,6 +139,12 @@ public final class PolicyHolder implements Supplier<Policy> {
                     WatchKey key = watcher.take();
                     key.pollEvents();
                     key.reset();
+                    // An editor's write comes as several events (truncate, write): read once it has gone quiet.
+                    WatchKey more;
+                    while ((more = watcher.poll(QUIET_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+                        more.pollEvents();
+                        more.reset();
+                    }
                     String hash = fileHash(file);
                     if (!java.util.Objects.equals(hash, lastFileHash)) {
                         reload("file changed");

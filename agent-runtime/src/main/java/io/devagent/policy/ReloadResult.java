@@ -10,5 +10,5 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReloadResult(long seq, boolean ok, String version, @JsonProperty("previous_version") String previousVersion,
-                           String error, String file, String at, String trigger) {
+                           String error, String file, String at, String trigger, Policy policy) {
 }

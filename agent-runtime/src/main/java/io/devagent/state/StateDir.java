@@ -62,8 +62,19 @@ public record StateDir(Path root, Environment env) {
         return root.resolve("metrics.json");
     }
 
+    /** The main runtime's pid and start time ({@link PidFile}). */
     public Path pidFile() {
         return root.resolve("agent.pid");
+    }
+
+    /** The main runtime's Unix domain socket, where goals are handed over. */
+    public Path socket() {
+        return root.resolve("agent.sock");
+    }
+
+    /** The OS file lock the main runtime holds for its whole life, so that only one serves a state directory. */
+    public Path runtimeLock() {
+        return root.resolve("agent.lock");
     }
 
     public Path mcpEndpoints() {

@@ -102,7 +102,8 @@ final class CheckpointsCommand implements Runnable {
 
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = {"Continue run ID from its last saved current_step (a paused run, or one whose process died).",
-                    "A run that another live process owns is refused."})
+                    "A run that another live process owns is refused.",
+                    "When a main runtime is alive for the state directory, the resume is handed to it and followed from here."})
     static final class Resume implements Callable<Integer>, CliContext.Aware {
         @Mixin
         CliContext context;

@@ -4,6 +4,7 @@ import io.devagent.config.Environment;
 import io.devagent.model.ModelSettings;
 import io.devagent.policy.Policy;
 import io.devagent.policy.PolicyException;
+import io.devagent.policy.PolicyHolder;
 import io.devagent.policy.PolicyLoader;
 import io.devagent.run.AgentConfig;
 import io.devagent.state.StateDir;
@@ -42,9 +43,10 @@ public class CliContext {
         return PolicyLoader.effective(PolicyLoader.load(state.policyFile()), env);
     }
 
+    /** The runtime's configuration; its policy is a holder that reloads on SIGHUP or when the file changes. */
     AgentConfig config(Environment env) throws PolicyException {
         StateDir state = state(env);
-        Policy policy = policy(state, env);
-        return new AgentConfig(state, workspace(env), ModelSettings.from(env), () -> policy, env);
+        PolicyHolder policy = PolicyHolder.load(state.policyFile(), env);
+        return new AgentConfig(state, workspace(env), ModelSettings.from(env), policy, env);
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code agent policies show | validate FILE}. */
 @Command(name = "policies", mixinStandardHelpOptions = true, description = "Inspect and check policies.",
-        subcommands = {PoliciesCommand.Show.class, PoliciesCommand.Validate.class})
+        subcommands = {PoliciesCommand.Reload.class, PoliciesCommand.Show.class, PoliciesCommand.Validate.class})
 final class PoliciesCommand implements Runnable {
 
     @Spec
@@ -44,15 +44,86 @@ final class PoliciesCommand implements Runnable {
         @Override
         public Integer call() {
             var state = context.state(env);
+            var out = spec.commandLine().getOut();
+            var runtime = io.devagent.state.PidFile.live(state.pidFile());
+            var status = io.devagent.policy.PolicyHolder.status(state.policyStatus());
+            if (runtime.isPresent() && status.isPresent() && status.get().policy() != null) {
+                // With a main runtime alive, the policy in force is the one it holds, which a rejected edit does not change.
+                out.println("# in force in the main runtime (pid " + runtime.get().pid() + "), version " + status.get().version()
+                        + (status.get().ok() ? "" : "; the last reload was rejected: " + status.get().error()));
+                out.println(Json.pretty(status.get().policy()));
+                return ExitCodes.OK;
+            }
             try {
                 Policy policy = CliContext.policy(state, env);
-                spec.commandLine().getOut().println("# " + state.policyFile() + (java.nio.file.Files.exists(state.policyFile()) ? "" : " (absent: defaults)"));
-                spec.commandLine().getOut().println(Json.pretty(policy));
+                out.println("# " + state.policyFile() + (java.nio.file.Files.exists(state.policyFile()) ? "" : " (absent: defaults)")
+                        + ", version " + policy.version());
+                out.println(Json.pretty(policy));
                 return ExitCodes.OK;
             } catch (PolicyException e) {
                 spec.commandLine().getErr().println("error: " + e.getMessage());
                 return ExitCodes.USAGE;
             }
+        }
+    }
+
+    @Command(name = "reload", mixinStandardHelpOptions = true,
+            description = {"Send SIGHUP to the main runtime (the pid in agent.pid) and report whether it accepted the policy file.",
+                    "A file that does not parse or validate is rejected and the policy in force stays."})
+    static final class Reload implements Callable<Integer>, CliContext.Aware {
+        private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(10);
+        @Mixin
+        CliContext context;
+        @Spec
+        CommandSpec spec;
+        @picocli.CommandLine.Option(names = "--json", description = "Print the runtime's reload result as JSON")
+        boolean json;
+        private Environment env;
+
+        @Override
+        public void environment(Environment env) {
+            this.env = env;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            var out = spec.commandLine().getOut();
+            var err = spec.commandLine().getErr();
+            var state = context.state(env);
+            var owner = io.devagent.state.PidFile.live(state.pidFile());
+            if (owner.isEmpty()) {
+                err.println("error: no main runtime is running for " + state.root() + " (no live pid in " + state.pidFile()
+                        + "); start one with 'agent run', or check the file with 'agent policies validate FILE'");
+                return ExitCodes.FAILED;
+            }
+            long before = io.devagent.policy.PolicyHolder.status(state.policyStatus()).map(io.devagent.policy.ReloadResult::seq).orElse(0L);
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(owner.get().pid())).redirectErrorStream(true).start();
+            String killOutput = new String(kill.getInputStream().readAllBytes()).trim();
+            if (kill.waitFor() != 0) {
+                err.println("error: cannot signal the main runtime (pid " + owner.get().pid() + "): " + killOutput);
+                return ExitCodes.FAILED;
+            }
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                var status = io.devagent.policy.PolicyHolder.status(state.policyStatus());
+                if (status.isPresent() && status.get().seq() > before) {
+                    var result = status.get();
+                    if (json) {
+                        out.println(Json.write(result));
+                    } else if (result.ok()) {
+                        out.println("reloaded: policy version " + result.version() + " is in force"
+                                + (result.previousVersion() == null || result.previousVersion().equals(result.version())
+                                ? " (unchanged)" : " (was " + result.previousVersion() + ")"));
+                    } else {
+                        err.println("rejected: " + result.error() + "; version " + result.version() + " stays in force");
+                    }
+                    return result.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+                }
+                Thread.sleep(50);
+            }
+            err.println("error: sent SIGHUP to the main runtime (pid " + owner.get().pid() + ") but it reported nothing within "
+                    + WAIT.toSeconds() + " s");
+            return ExitCodes.FAILED;
         }
     }
 

@@ -1,6 +1,9 @@
 package io.devagent.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.config.Environment;
+import io.devagent.daemon.Protocol;
+import io.devagent.daemon.RuntimeClient;
 import io.devagent.json.Json;
 import io.devagent.model.ModelUnavailableException;
 import io.devagent.run.Agent;
@@ -9,11 +12,19 @@ import io.devagent.run.RunControl;
 import io.devagent.run.RunException;
 import io.devagent.run.RunListener;
 import io.devagent.run.RunResult;
+import io.devagent.state.PidFile;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Runs or resumes a run in this process and reports it the way SPEC.md says (output, --json, exit code). */
+/**
+ * Runs or resumes a run and reports it the way SPEC.md says (output, --json, exit code): handed to
+ * the main runtime when one is alive for the state directory (and followed from here), else in
+ * this process.
+ */
 final class RunSession {
 
     private final AgentConfig config;
@@ -30,12 +41,121 @@ final class RunSession {
         this.json = json;
     }
 
-    int start(String goal, Optional<String> runId) {
+    int start(String goal, Optional<String> runId, boolean detach) {
+        Optional<RuntimeClient> runtime = mainRuntime();
+        if (runtime.isPresent()) {
+            return handOff(runtime.get(), Protocol.runRequest(goal, runId, config.workspace(), detach), detach);
+        }
+        if (detach) {
+            err.println("error: --detach hands the goal to the main runtime, and none is running for " + config.state().root()
+                    + "; start one with 'agent run' (no goal), or leave out --detach to run the goal here");
+            return ExitCodes.USAGE;
+        }
         return execute((agent, control, listener) -> agent.start(goal, runId, control, listener));
     }
 
     int resume(String runId) {
+        Optional<RuntimeClient> runtime = mainRuntime();
+        if (runtime.isPresent()) {
+            return handOff(runtime.get(), Protocol.resumeRequest(runId, config.workspace(), false), false);
+        }
         return execute((agent, control, listener) -> agent.resume(runId, control, listener));
+    }
+
+    /** A connection to the main runtime, if one is alive for this state directory and its socket answers. */
+    private Optional<RuntimeClient> mainRuntime() {
+        Optional<PidFile.Owner> owner = RuntimeClient.runtime(config.state());
+        if (owner.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RuntimeClient.connect(config.state(), owner.get()));
+        } catch (IOException | RuntimeException e) {
+            err.println("warning: the main runtime (pid " + owner.get().pid() + ") does not answer on " + config.state().socket()
+                    + " (" + e.getMessage() + "); running here instead");
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Hands the request to the main runtime and follows the run: {@code run_id} first, progress on
+     * stderr, the answer last, the exit code of a local run. Ctrl-C or a dropped connection leaves
+     * the run going in the runtime.
+     */
+    private int handOff(RuntimeClient client, ObjectNode request, boolean detach) {
+        long pid = client.runtime().pid();
+        ProgressLine progress = new ProgressLine(err, ProgressLine.detect(json || detach, env));
+        AtomicReference<String> followed = new AtomicReference<>();
+        AtomicBoolean over = new AtomicBoolean();
+        Thread stopFollowing = new Thread(() -> {
+            if (over.get()) {
+                return;
+            }
+            progress.end();
+            String id = followed.get();
+            err.println(id == null
+                    ? "stopped waiting; the goal was handed to the main runtime (pid " + pid + "); see it with: agent checkpoints list"
+                    : "stopped following run " + id + "; it goes on in the main runtime (pid " + pid + "); inspect it with: agent checkpoints show " + id);
+            err.flush();
+        }, "stop-following");
+        Runtime.getRuntime().addShutdownHook(stopFollowing);
+        RuntimeClient.Outcome outcome;
+        try (client) {
+            outcome = client.follow(request, new RuntimeClient.Listener() {
+                @Override
+                public void started(String runId, boolean resumed) {
+                    followed.set(runId);
+                    if (json && detach) {
+                        out.println(Json.write(Json.object().put("run_id", runId).put("status", "running")));
+                    } else if (!json) {
+                        out.println("run_id: " + runId);
+                    }
+                    out.flush();
+                    if (!json && !detach) {
+                        err.println("handed to the main runtime (pid " + pid + ")");
+                    }
+                    progress.started(runId, resumed);
+                }
+
+                @Override
+                public void progress(int step, long totalTokens, String activity) {
+                    progress.progress(step, totalTokens, activity);
+                }
+            });
+        } catch (IOException e) {
+            outcome = new RuntimeClient.Outcome.Lost(followed.get(), e.getMessage());
+        } finally {
+            over.set(true);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopFollowing);
+            } catch (IllegalStateException ignored) {
+                // the JVM is shutting down: the hook says where the run is
+            }
+        }
+        progress.end();
+        int exit = switch (outcome) {
+            case RuntimeClient.Outcome.Detached detached -> {
+                if (!json) {
+                    err.println("run " + detached.runId() + " goes on in the main runtime (pid " + pid
+                            + "); inspect it with: agent checkpoints show " + detached.runId());
+                }
+                yield ExitCodes.OK;
+            }
+            case RuntimeClient.Outcome.Finished finished -> report(finished.result(), true);
+            case RuntimeClient.Outcome.Refused refused -> {
+                err.println("error: " + refused.message());
+                yield refused.exitCode();
+            }
+            case RuntimeClient.Outcome.Lost lost -> {
+                err.println("error: lost the connection to the main runtime (pid " + pid + "): " + lost.why()
+                        + (lost.runId() == null ? "; see the runs with: agent checkpoints list"
+                        : "; run " + lost.runId() + " goes on there if the runtime is up; inspect it with: agent checkpoints show " + lost.runId()));
+                yield ExitCodes.FAILED;
+            }
+        };
+        out.flush();
+        err.flush();
+        return exit;
     }
 
     private interface Execution {
@@ -80,10 +200,15 @@ final class RunSession {
             return ExitCodes.FAILED;
         }
         progress.end();
-        return report(result);
+        return report(result, false);
     }
 
-    private int report(RunResult result) {
+    /**
+     * Prints how the run ended. A run paused in this process was paused by a signal (the JVM then
+     * exits 130 or 143 itself); a handed-over run that comes back paused was paused because the main
+     * runtime stopped (SIGTERM): 143. A pause because no model answered is 3 either way.
+     */
+    private int report(RunResult result, boolean handedOff) {
         if (json) {
             var node = Json.object().put("run_id", result.runId()).put("status", result.status());
             if (result.answer() == null) {
@@ -100,7 +225,9 @@ final class RunSession {
             out.println(result.answer());
         } else if (result.paused()) {
             err.println((result.modelUnavailable() ? "error: " + result.message() + "\n" : "")
-                    + "paused at step " + result.steps() + "; continue with: agent checkpoints resume " + result.runId());
+                    + "paused at step " + result.steps()
+                    + (handedOff && !result.modelUnavailable() && result.message() != null ? " (" + result.message() + ")" : "")
+                    + "; continue with: agent checkpoints resume " + result.runId());
         } else {
             err.println("error: run " + result.runId() + " failed at step " + result.steps() + ": " + result.message());
         }
@@ -110,7 +237,10 @@ final class RunSession {
             return ExitCodes.OK;
         }
         if (result.paused()) {
-            return result.modelUnavailable() ? ExitCodes.UNREACHABLE : ExitCodes.SIGINT;
+            if (result.modelUnavailable()) {
+                return ExitCodes.UNREACHABLE;
+            }
+            return handedOff ? ExitCodes.SIGTERM : ExitCodes.SIGINT;
         }
         return ExitCodes.FAILED;
     }

@@ -42,6 +42,11 @@ final class SignalPause {
         };
     }
 
+    /** A signal stopped the process some other way (the main runtime's own shutdown hook): the JVM sets the status. */
+    static void shuttingDown() {
+        signalled = true;
+    }
+
     static boolean signalled() {
         return signalled;
     }

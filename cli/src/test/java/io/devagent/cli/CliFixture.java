@@ -61,20 +61,33 @@ final class CliFixture {
 
     /** Starts {@code agent ARGS} as a child JVM, the way a user's shell would. */
     Process spawn(String... args) throws IOException {
-        List<String> command = javaCommand(args);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workspace.toFile());
+        return spawnNamed("child", args);
+    }
+
+    /** Like {@link #spawn}, with its output in {@code NAME.out} and {@code NAME.err}, so that several can run at once. */
+    Process spawnNamed(String name, String... args) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(javaCommand(args)).directory(workspace.toFile());
         builder.environment().clear();
         builder.environment().putAll(vars);
-        builder.redirectOutput(state.getParent().resolve("child.out").toFile());
-        builder.redirectError(state.getParent().resolve("child.err").toFile());
+        builder.redirectOutput(state.getParent().resolve(name + ".out").toFile());
+        builder.redirectError(state.getParent().resolve(name + ".err").toFile());
         return builder.start();
     }
 
     String childOut() throws IOException {
-        return Files.readString(state.getParent().resolve("child.out"));
+        return out("child");
     }
 
     String childErr() throws IOException {
-        return Files.readString(state.getParent().resolve("child.err"));
+        return err("child");
+    }
+
+    /** What the child started as {@code name} has printed on stdout so far. */
+    String out(String name) throws IOException {
+        return Files.readString(state.getParent().resolve(name + ".out"));
+    }
+
+    String err(String name) throws IOException {
+        return Files.readString(state.getParent().resolve(name + ".err"));
     }
 }

@@ -152,7 +152,8 @@ class CliTest {
 
     @Test
     void badUsageAndBrokenConfigurationGetClearErrors() throws Exception {
-        assertThat(fx.agent("run").exit()).isEqualTo(2);
+        // 'agent run' alone is the main runtime (MainRuntimeTest); an empty goal is bad usage.
+        assertThat(fx.agent("run", " ").exit()).isEqualTo(2);
         assertThat(fx.agent("frobnicate").exit()).isEqualTo(2);
         assertThat(fx.agent("checkpoints", "resume", "no-such-run").err()).contains("no run with id 'no-such-run'");
 
