@@ -86,44 +86,25 @@ final class PoliciesCommand implements Runnable {
         }
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() throws InterruptedException {
             var out = spec.commandLine().getOut();
             var err = spec.commandLine().getErr();
-            var state = context.state(env);
-            var owner = io.devagent.state.PidFile.live(state.pidFile());
-            if (owner.isEmpty()) {
-                err.println("error: no main runtime is running for " + state.root() + " (no live pid in " + state.pidFile()
-                        + "); start one with 'agent run', or check the file with 'agent policies validate FILE'");
+            var outcome = io.devagent.policy.PolicyReload.request(context.state(env), WAIT);
+            if (outcome.kind() != io.devagent.policy.PolicyReload.Outcome.Kind.ANSWERED) {
+                err.println("error: " + outcome.message());
                 return ExitCodes.FAILED;
             }
-            long before = io.devagent.policy.PolicyHolder.status(state.policyStatus()).map(io.devagent.policy.ReloadResult::seq).orElse(0L);
-            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(owner.get().pid())).redirectErrorStream(true).start();
-            String killOutput = new String(kill.getInputStream().readAllBytes()).trim();
-            if (kill.waitFor() != 0) {
-                err.println("error: cannot signal the main runtime (pid " + owner.get().pid() + "): " + killOutput);
-                return ExitCodes.FAILED;
+            var result = outcome.result();
+            if (json) {
+                out.println(Json.write(result));
+            } else if (result.ok()) {
+                out.println("reloaded: policy version " + result.version() + " is in force"
+                        + (result.previousVersion() == null || result.previousVersion().equals(result.version())
+                        ? " (unchanged)" : " (was " + result.previousVersion() + ")"));
+            } else {
+                err.println("rejected: " + result.error() + "; version " + result.version() + " stays in force");
             }
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (System.nanoTime() < deadline) {
-                var status = io.devagent.policy.PolicyHolder.status(state.policyStatus());
-                if (status.isPresent() && status.get().seq() > before) {
-                    var result = status.get();
-                    if (json) {
-                        out.println(Json.write(result));
-                    } else if (result.ok()) {
-                        out.println("reloaded: policy version " + result.version() + " is in force"
-                                + (result.previousVersion() == null || result.previousVersion().equals(result.version())
-                                ? " (unchanged)" : " (was " + result.previousVersion() + ")"));
-                    } else {
-                        err.println("rejected: " + result.error() + "; version " + result.version() + " stays in force");
-                    }
-                    return result.ok() ? ExitCodes.OK : ExitCodes.FAILED;
-                }
-                Thread.sleep(50);
-            }
-            err.println("error: sent SIGHUP to the main runtime (pid " + owner.get().pid() + ") but it reported nothing within "
-                    + WAIT.toSeconds() + " s");
-            return ExitCodes.FAILED;
+            return result.ok() ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 

@@ -1,0 +1,53 @@
+package io.devagent.policy;
+
+import io.devagent.state.PidFile;
+import io.devagent.state.StateDir;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Asks the main runtime of a state directory to reload its policy: SIGHUP to the pid in
+ * {@code agent.pid}, then the runtime's answer from {@code policies/status.json}. Used by
+ * {@code agent policies reload} and the dashboard's {@code POST /policies/reload}.
+ */
+public final class PolicyReload {
+
+    /** What came of the request: no runtime alive, no answer in time, or the runtime's result. */
+    public record Outcome(Kind kind, long pid, ReloadResult result, String message) {
+        public enum Kind { NO_RUNTIME, SIGNAL_FAILED, NO_ANSWER, ANSWERED }
+    }
+
+    private PolicyReload() {
+    }
+
+    public static Outcome request(StateDir state, Duration wait) throws InterruptedException {
+        Optional<PidFile.Owner> owner = PidFile.live(state.pidFile());
+        if (owner.isEmpty()) {
+            return new Outcome(Outcome.Kind.NO_RUNTIME, 0, null, "no main runtime is running for " + state.root()
+                    + " (no live pid in " + state.pidFile() + "); start one with 'agent run'");
+        }
+        long pid = owner.get().pid();
+        long before = PolicyHolder.status(state.policyStatus()).map(ReloadResult::seq).orElse(0L);
+        try {
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes()).trim();
+            if (kill.waitFor() != 0) {
+                return new Outcome(Outcome.Kind.SIGNAL_FAILED, pid, null, "cannot signal the main runtime (pid " + pid + "): " + output);
+            }
+        } catch (IOException e) {
+            return new Outcome(Outcome.Kind.SIGNAL_FAILED, pid, null, "cannot signal the main runtime (pid " + pid + "): " + e.getMessage());
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<ReloadResult> status = PolicyHolder.status(state.policyStatus());
+            if (status.isPresent() && status.get().seq() > before) {
+                return new Outcome(Outcome.Kind.ANSWERED, pid, status.get(), null);
+            }
+            Thread.sleep(25);
+        }
+        return new Outcome(Outcome.Kind.NO_ANSWER, pid, null, "sent SIGHUP to the main runtime (pid " + pid
+                + ") but it reported nothing within " + wait.toSeconds() + " s");
+    }
+}
