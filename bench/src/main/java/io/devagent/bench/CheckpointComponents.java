@@ -105,6 +105,16 @@ final class CheckpointComponents {
             out.add(new Component("journal step commit", "RunJournal.step: one line of step " + sample.step() + ", force(false)",
                     time(i -> journal.step(i + 1, messages, usage, null, null, null))));
 
+            // What exactly-once costs a side-effecting call: an intent before the effect and an outcome after, each fsync'd.
+            JsonNode effect = io.devagent.json.Json.object().put("kind", "write_file").put("path", "notes.md")
+                    .put("sha256", "0".repeat(64)).put("description", "write notes.md");
+            out.add(new Component("intent + outcome (side-effecting call)",
+                    "RunJournal.intent then RunJournal.outcome of a write_file: two lines, two force(false)",
+                    time(i -> {
+                        journal.intent(i + 1, 0, "write_file", effect);
+                        journal.outcome(i + 1, 0, "created notes.md (120 bytes)", false);
+                    })));
+
             String created = Instant.now().toString();
             long pid = ProcessHandle.current().pid();
             out.add(new Component("snapshot rewrite", "Checkpoints.writeSnapshot: pretty JSON, temp file, rename (no fsync)",
