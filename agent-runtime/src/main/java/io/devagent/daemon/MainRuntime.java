@@ -16,6 +16,8 @@ import io.devagent.state.RunLock;
 import io.devagent.state.StateDir;
 
 import java.io.ByteArrayOutputStream;
+import io.devagent.archive.Archiver;
+import io.devagent.archive.ReleaseArtifacts;
 import io.devagent.policy.HangupSignal;
 import io.devagent.policy.PolicyHolder;
 
@@ -65,6 +67,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MainRuntime {
 
     private AutoCloseable policyWatch;
+    private java.util.concurrent.ScheduledExecutorService retentionTimer;
 
     /** A main runtime is already alive for this state directory. */
     public static final class AlreadyRunningException extends Exception {
@@ -175,6 +178,8 @@ public final class MainRuntime {
         }
         log("main runtime started: pid " + self.pid() + ", state " + state.root() + ", workspace " + workspace
                 + "; hand it goals with: agent run \"GOAL\"");
+        installReleaseArtifacts();
+        scheduleRetention();
     }
 
     /** Accepts connections until the runtime stops; each gets its own thread. */
@@ -251,6 +256,9 @@ public final class MainRuntime {
                 closeQuietly(lock);
                 if (policyWatch != null) {
                     closeQuietly(policyWatch);
+                }
+                if (retentionTimer != null) {
+                    retentionTimer.shutdownNow();
                 }
                 if (server != null) {
                     log("main runtime stopped");
@@ -442,6 +450,48 @@ public final class MainRuntime {
         HangupSignal.handle(() -> holder.reload("SIGHUP"));
         holder.publishStatus(state.policyStatus());
         policyWatch = holder.watch();
+    }
+
+    /** The build's SBOM and any scan or signature the image carries go into release_artifacts/ (runbook §5). */
+    private void installReleaseArtifacts() {
+        Path from = config.env().get("AGENT_RELEASE_DIR").map(Path::of).orElse(ReleaseArtifacts.IMAGE_DIR);
+        try {
+            List<String> copied = ReleaseArtifacts.install(from, state);
+            if (!copied.isEmpty()) {
+                log("release evidence copied to " + state.releaseArtifacts() + ": " + String.join(", ", copied));
+            }
+        } catch (IOException e) {
+            log("cannot copy the release evidence from " + from + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * With {@code AGENT_RETENTION} (e.g. {@code 7d}) set, archives the audit logs of finished runs older
+     * than that, and a metrics snapshot, every {@code AGENT_ARCHIVE_INTERVAL} (default a week).
+     */
+    private void scheduleRetention() {
+        Optional<String> retention = config.env().get("AGENT_RETENTION");
+        if (retention.isEmpty()) {
+            return;
+        }
+        java.time.Duration age = Archiver.parseAge(retention.get());
+        java.time.Duration every = Archiver.parseAge(config.env().get("AGENT_ARCHIVE_INTERVAL", "7d"));
+        retentionTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "retention");
+            t.setDaemon(true);
+            return t;
+        });
+        retentionTimer.scheduleWithFixedDelay(() -> {
+            try {
+                Archiver.Report report = new Archiver(state).archive(age, Optional.empty());
+                log("archived " + report.archived().size() + " audit logs and a metrics snapshot into " + report.directory()
+                        + (report.broken().isEmpty() ? "" : "; left in place, chain broken: " + String.join("; ", report.broken())));
+            } catch (IOException | RuntimeException e) {
+                log("archiving failed: " + e.getMessage());
+            }
+        }, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        log("retention: audit logs of runs finished more than " + retention.get() + " ago are archived every "
+                + config.env().get("AGENT_ARCHIVE_INTERVAL", "7d"));
     }
 
     private void log(String message) {
