@@ -218,7 +218,9 @@ final class RunLoop {
             for (int i = 0; i < reply.toolCalls().size(); i++) {
                 ToolCall call = reply.toolCalls().get(i);
                 ToolResult result = callOnce(attempt, i, call, inProgress);
-                toolsRun.add(call.name());
+                if (!lastCallNotRun) {
+                    toolsRun.add(call.name()); // a refused or unknown tool did not run: nothing for the reviewer to object to
+                }
                 if (reply.textConvention()) {
                     textResults.append("<tool_result name=\"").append(call.name()).append("\" id=\"").append(call.id()).append("\">\n")
                             .append(result.output()).append("\n</tool_result>\n");
@@ -284,11 +286,15 @@ final class RunLoop {
         return Optional.empty();
     }
 
+    /** Set by {@link #call} when the call never reached a tool: bad arguments, an unknown tool, or one the tool globs refuse. */
+    private boolean lastCallNotRun;
+
     /**
      * A tool call, exactly once: replayed if its outcome is journaled, settled if it has an intent
      * but no outcome, executed otherwise.
      */
     private ToolResult callOnce(int attempt, int index, ToolCall call, RunJournal.Pending inProgress) throws IOException {
+        lastCallNotRun = false;
         JsonNode recorded = inProgress == null ? null : inProgress.outcomes().get(index);
         if (recorded != null) {
             ToolResult result = new ToolResult(recorded.path("output").asText(), recorded.path("error").asBoolean());
@@ -347,6 +353,7 @@ final class RunLoop {
         String errorKind = null;
         Effect[] begun = new Effect[1];
         if (call.argumentError() != null) {
+            lastCallNotRun = true;
             errorKind = "bad_arguments";
             result = ToolResult.failed("could not run " + (call.name().isEmpty() ? "the tool" : call.name()) + ": " + call.argumentError()
                     + ". Send the arguments as a JSON object that matches the tool's schema.");
@@ -362,9 +369,11 @@ final class RunLoop {
         } else {
             Optional<Tool> tool = tools.find(call.name());
             if (tool.isEmpty()) {
+                lastCallNotRun = true;
                 errorKind = "unknown_tool";
                 result = ToolResult.failed("there is no tool named '" + call.name() + "'. Available tools: " + toolNames());
             } else if (!policy.allowsTool(call.name())) {
+                lastCallNotRun = true;
                 errorKind = "policy_denied";
                 result = ToolResult.failed("refused: the policy does not allow the tool " + call.name());
             } else {

@@ -13,8 +13,13 @@ final class FileAccess {
     static Path readable(ToolContext ctx, String path) throws ToolException {
         Path real = ctx.workspace().resolve(path);
         String rel = ctx.workspace().relative(real);
-        if (denied(ctx, rel)) {
-            throw ToolException.denied("refused '" + path + "': the policy denies access to " + rel + " (files.deny)");
+        // Both names count: the real one (a link to .env is .env) and the one given (a link named .env is .env too).
+        String given = Path.of(path.trim()).normalize().toString().replace('\\', '/');
+        given = given.isEmpty() ? "." : given;
+        for (String name : new String[] {rel, given}) {
+            if (denied(ctx, name)) {
+                throw ToolException.denied("refused '" + path + "': the policy denies access to " + name + " (files.deny)");
+            }
         }
         return real;
     }

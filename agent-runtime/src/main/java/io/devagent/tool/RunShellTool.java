@@ -89,16 +89,28 @@ public final class RunShellTool implements Tool {
         return new ToolResult("exit code: " + exit + "\n" + text, exit != 0);
     }
 
+    /** What a command line may start with before the command itself: wrappers, keywords, assignments, a directory. */
+    private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile(
+            "^(?:(?:eval|exec|command|builtin|nohup|time|sudo|xargs|setsid|env(?:\\s+-\\S+)*|nice(?:\\s+-n\\s*-?\\d+|\\s+-\\d+)?"
+            + "|timeout(?:\\s+-\\S+)*\\s+[\\d.]+[smhd]?|stdbuf(?:\\s+-\\S+)*|if|then|else|elif|do|while|until"
+            + "|(?:ba|da|z)?sh\\s+-c|[A-Za-z_][A-Za-z0-9_]*=\\S*)\\s+|[!{]\\s*|\\$\\(?\\s*|\\S*/(?=\\S))");
+
     /**
      * The first {@code shell.deny} glob that matches the whole command line or one of the commands
      * in it, or null. Commands are split at {@code ; & | newline}, the insides of {@code $(...)} and
      * backticks count as commands, quotes and backslashes are dropped ({@code c'u'rl} is
-     * {@code curl}), and wrappers such as {@code eval}, {@code env} or {@code bash -c} are looked
-     * through. It still cannot see what a command computes at run time; the sandbox is what holds.
+     * {@code curl}), line continuations joined and blanks collapsed, {@code $(echo curl)} read as
+     * {@code curl}, the directory of a command dropped ({@code /usr/bin/curl} is {@code curl}), and
+     * wrappers such as {@code eval}, {@code env}, {@code timeout 5}, {@code bash -c} or keywords such as
+     * {@code then} are looked through. It still cannot see what a command computes at run time
+     * ({@code $CMD}, a script it writes and runs); the sandbox is what holds.
      */
     static String deniedBy(List<String> globs, String command) {
         List<String> parts = new java.util.ArrayList<>();
-        for (String text : List.of(command, command.replaceAll("[\"'\\\\]", ""))) {
+        String joined = command.replace("\\\n", "");
+        String unquoted = joined.replaceAll("[\"'\\\\]", "");
+        String echoed = unquoted.replaceAll("\\$\\(\\s*(?:echo|printf)\\s+([^()]*?)\\s*\\)|`\\s*(?:echo|printf)\\s+([^`]*?)\\s*`", "$1$2");
+        for (String text : List.of(joined, unquoted, echoed)) {
             parts.add(text.strip());
             java.util.regex.Matcher inner = java.util.regex.Pattern.compile("\\$\\(([^()]*)\\)|`([^`]*)`").matcher(text);
             List<String> pieces = new java.util.ArrayList<>(List.of(text.split("[;&|\\n()`]+")));
@@ -106,11 +118,9 @@ public final class RunShellTool implements Tool {
                 pieces.add(inner.group(1) != null ? inner.group(1) : inner.group(2));
             }
             for (String piece : pieces) {
-                String part = piece.strip();
+                String part = piece.replaceAll("\\s+", " ").strip();
                 String unwrapped;
-                while (!(unwrapped = part.replaceFirst(
-                        "^(eval|exec|env|command|builtin|nohup|time|sudo|xargs|(ba|da|z)?sh\\s+-c|\\$\\(?|[A-Za-z_][A-Za-z0-9_]*=\\S*)\\s*", "")
-                        .strip()).equals(part)) {
+                while (!(unwrapped = PREFIX.matcher(part).replaceFirst("").strip()).equals(part)) {
                     parts.add(part);
                     part = unwrapped;
                 }

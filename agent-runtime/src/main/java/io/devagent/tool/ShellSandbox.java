@@ -45,8 +45,10 @@ public final class ShellSandbox {
             }
             return List.of(shell(), "-c", command);
         }
+        // --cap-drop ALL: run by root, bubblewrap would otherwise leave the command every capability, and
+        // CAP_SYS_ADMIN alone lets it unmount the masks over the denied files (`umount .env; cat .env`).
         List<String> argv = new ArrayList<>(List.of("bwrap", "--die-with-parent", "--new-session", "--unshare-pid",
-                "--unshare-ipc", "--unshare-uts", "--clearenv"));
+                "--unshare-ipc", "--unshare-uts", "--cap-drop", "ALL", "--clearenv"));
         if (!networkAllowed) {
             argv.add("--unshare-net");
         }
@@ -146,7 +148,7 @@ public final class ShellSandbox {
 
     private static Optional<String> probe() {
         try {
-            Process p = new ProcessBuilder("bwrap", "--unshare-net", "--unshare-pid", "--die-with-parent",
+            Process p = new ProcessBuilder("bwrap", "--unshare-net", "--unshare-pid", "--die-with-parent", "--cap-drop", "ALL",
                     "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
                     "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "/usr/bin/true")
                     .redirectErrorStream(true).start();
