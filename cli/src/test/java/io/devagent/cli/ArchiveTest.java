@@ -1,0 +1,129 @@
+package io.devagent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.devagent.json.Json;
+import io.devagent.state.PidFile;
+import io.devagent.testkit.ScriptedModelServer;
+import io.devagent.testkit.ScriptedModelServer.Reply;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code agent archive} (runbook §5) and the release evidence the main runtime installs. */
+class ArchiveTest {
+
+    @TempDir
+    Path root;
+    ScriptedModelServer server;
+    CliFixture fx;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        server = ScriptedModelServer.start();
+        fx = new CliFixture(root, server);
+        fx.vars.put("LLM_MODEL", "scripted-model");
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    @Test
+    void finishedRunsAreArchivedVerifiedAndRunsInFlightAreLeftAlone() throws Exception {
+        server.selectBy(ScriptedModelServer.Selector.REQUEST_COUNT).script(
+                Reply.toolCall("list_files", "{\"path\":\".\"}"), Reply.text("first done"),
+                Reply.text("second done"),
+                Reply.delayed(3000, Reply.text("slow one done")));
+        assertThat(fx.agent("run", "first", "--run-id", "done-1").exit()).isZero();
+        assertThat(fx.agent("run", "second", "--run-id", "done-2").exit()).isZero();
+        byte[] original = Files.readAllBytes(fx.state.resolve("audit/run-done-1.jsonl"));
+        // done-2's log is tampered with: it must be reported and left where it is.
+        Path tampered = fx.state.resolve("audit/run-done-2.jsonl");
+        Files.writeString(tampered, Files.readString(tampered).replace("second", "SECOND"));
+        CompletableFuture<CliFixture.Outcome> inFlight = CompletableFuture.supplyAsync(() -> fx.agent("run", "slow", "--run-id", "busy"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (server.chatRequestCount() < 4) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+
+        CliFixture.Outcome archived = fx.agent("archive", "--older-than", "0", "--json");
+
+        assertThat(archived.exit()).as(archived.err()).isEqualTo(1); // one chain was broken
+        JsonNode report = Json.parse(archived.out());
+        assertThat(report.path("archived")).extracting(JsonNode::asText).containsExactly("done-1");
+        assertThat(report.path("broken").get(0).asText()).startsWith("done-2: line");
+        assertThat(report.path("skipped").toString()).contains("busy (running)");
+        Path dir = Path.of(report.path("directory").asText());
+        assertThat(dir.getParent()).isEqualTo(fx.state.resolve("archive"));
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve("run-done-1.jsonl.gz")))) {
+            assertThat(in.readAllBytes()).isEqualTo(original);
+        }
+        assertThat(fx.state.resolve("audit/run-done-1.jsonl")).doesNotExist();
+        assertThat(tampered).exists();
+        assertThat(fx.state.resolve("audit/run-busy.jsonl")).exists();
+        assertThat(Path.of(report.path("metrics").asText())).exists().hasFileName(Path.of(report.path("metrics").asText()).getFileName().toString());
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("metrics-") && n.endsWith(".json.gz"))
+                    .noneMatch(n -> n.startsWith("."));
+        }
+
+        CliFixture.Outcome slow = inFlight.get(30, TimeUnit.SECONDS);
+        assertThat(slow.exit()).as(slow.err()).isZero();
+        assertThat(fx.agent("audit", "verify", "busy").exit()).isZero();
+        // To another directory, and nothing left to do for done-1.
+        Path elsewhere = root.resolve("long-term");
+        JsonNode second = Json.parse(fx.agent("archive", "--older-than", "0", "--to", elsewhere.toString(), "--json").out());
+        assertThat(second.path("archived")).extracting(JsonNode::asText).containsExactly("busy");
+        assertThat(Path.of(second.path("directory").asText())).startsWith(elsewhere);
+    }
+
+    @Test
+    void recentRunsAreKeptAndBadAgesAreRefused() throws Exception {
+        server.script(Reply.text("done"));
+        assertThat(fx.agent("run", "recent", "--run-id", "recent-1").exit()).isZero();
+        CliFixture.Outcome kept = fx.agent("archive", "--older-than", "7d");
+        assertThat(kept.exit()).isZero();
+        assertThat(kept.out()).contains("archived 0 audit log(s)").contains("recent-1 (newer than the cut-off)");
+        assertThat(fx.agent("archive", "--older-than", "a week").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void theMainRuntimeInstallsTheReleaseEvidenceItCarries() throws Exception {
+        Path evidence = Files.createDirectories(root.resolve("image-release"));
+        Files.writeString(evidence.resolve("sbom.cdx.json"), "{\"bomFormat\":\"CycloneDX\"}");
+        Files.writeString(evidence.resolve("sbom.cdx.json.sig"), "signature");
+        fx.vars.put("AGENT_RELEASE_DIR", evidence.toString());
+        Process runtime = fx.spawnNamed("runtime", "run");
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(fx.state.resolve("release_artifacts/sbom.cdx.json.sig"))
+                    || PidFile.read(fx.state.resolve("agent.pid")).map(PidFile.Owner::pid).equals(Optional.empty())) {
+                assertThat(runtime.isAlive()).as(fx.err("runtime")).isTrue();
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(25);
+            }
+            assertThat(fx.state.resolve("release_artifacts/sbom.cdx.json")).hasContent("{\"bomFormat\":\"CycloneDX\"}");
+            try (var files = Files.list(fx.state.resolve("release_artifacts"))) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(List.of("sbom.cdx.json", "sbom.cdx.json.sig").toArray(String[]::new));
+            }
+        } finally {
+            runtime.destroy();
+            runtime.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(fx.out("runtime")).contains("release evidence copied");
+    }
+}
