@@ -179,6 +179,7 @@ public final class MainRuntime {
         log("main runtime started: pid " + self.pid() + ", state " + state.root() + ", workspace " + workspace
                 + "; hand it goals with: agent run \"GOAL\"");
         installReleaseArtifacts();
+        seedMcpEndpoints();
         scheduleRetention();
     }
 
@@ -462,6 +463,21 @@ public final class MainRuntime {
             }
         } catch (IOException e) {
             log("cannot copy the release evidence from " + from + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code AGENT_MCP_SEED}: the endpoints file a fresh state directory starts with (compose wires its MCP profile so). */
+    private void seedMcpEndpoints() {
+        Optional<Path> seed = config.env().get("AGENT_MCP_SEED").map(Path::of);
+        if (seed.isEmpty() || java.nio.file.Files.exists(state.mcpEndpoints())) {
+            return;
+        }
+        try {
+            java.nio.file.Files.createDirectories(state.mcpEndpoints().getParent());
+            io.devagent.state.AtomicFiles.write(state.mcpEndpoints(), java.nio.file.Files.readAllBytes(seed.get()), true);
+            log("MCP endpoints seeded from " + seed.get());
+        } catch (IOException e) {
+            log("cannot seed the MCP endpoints from " + seed.get() + ": " + e.getMessage());
         }
     }
 

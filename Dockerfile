@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# One image for every role: the main runtime (default), the dashboard (`agent dashboard`) and,
+# on Kubernetes, the runtime pods. A multi-stage build: Maven builds the jar, a JRE runs it.
+
+FROM maven:3.9-eclipse-temurin-21 AS build
+WORKDIR /src
+# Poms first, so that dependencies are a cached layer of their own.
+COPY pom.xml ./
+COPY testkit/pom.xml testkit/
+COPY agent-runtime/pom.xml agent-runtime/
+COPY cli/pom.xml cli/
+COPY bench/pom.xml bench/
+RUN mvn -B -q -pl cli -am dependency:go-offline -DexcludeReactor=true || true
+COPY . .
+RUN mvn -B -q -pl cli -am package -DskipTests
+
+FROM eclipse-temurin:21-jre-noble
+# git: the agent works on repositories; bubblewrap: the shell sandbox (needs user namespaces, see README).
+RUN (userdel --remove ubuntu 2>/dev/null || true) \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends git bubblewrap ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --gid 1000 agent \
+ && useradd --uid 1000 --gid agent --create-home --home-dir /home/agent --shell /usr/sbin/nologin agent \
+ && mkdir -p /state /workspace /opt/dev-agent/release \
+ && chown agent:agent /state /workspace
+COPY --from=build /src/cli/target/agent.jar /opt/dev-agent/agent.jar
+# Release evidence the runtime copies into /state/release_artifacts at start.
+COPY --from=build /src/cli/target/sbom.cdx.json /opt/dev-agent/release/sbom.cdx.json
+COPY docker/agent docker/agent-healthcheck /usr/local/bin/
+ENV AGENT_STATE_DIR=/state \
+    AGENT_WORKSPACE=/workspace \
+    LLM_BASE_URL=http://host.docker.internal:1234/v1 \
+    ALLOW_NET=false \
+    JAVA_OPTS="-XX:+UseSerialGC -XX:MaxRAMPercentage=50"
+USER 1000:1000
+WORKDIR /workspace
+VOLUME ["/state", "/workspace"]
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["agent-healthcheck"]
+# The JVM is PID 1 and handles SIGTERM itself: runs in flight are checkpointed as paused.
+CMD ["agent", "run"]
