@@ -56,6 +56,16 @@ public final class StateView {
         return AuditVerifier.verify(file, runId);
     }
 
+    /** The live main runtime of this state directory, if any (a stale agent.pid is not one). */
+    public Optional<PidFile.Owner> mainRuntime() {
+        return PidFile.live(state.pidFile());
+    }
+
+    /** The main runtime's last policy load or reload. */
+    public Optional<io.devagent.policy.ReloadResult> policyStatus() {
+        return io.devagent.policy.PolicyHolder.status(state.policyStatus());
+    }
+
     public ObjectNode metrics() {
         return MetricsFile.read(state.metricsFile());
     }

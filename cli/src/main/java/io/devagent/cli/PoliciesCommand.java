@@ -45,8 +45,9 @@ final class PoliciesCommand implements Runnable {
         public Integer call() {
             var state = context.state(env);
             var out = spec.commandLine().getOut();
-            var runtime = io.devagent.state.PidFile.live(state.pidFile());
-            var status = io.devagent.policy.PolicyHolder.status(state.policyStatus());
+            var view = new io.devagent.state.StateView(state);
+            var runtime = view.mainRuntime();
+            var status = view.policyStatus();
             if (runtime.isPresent() && status.isPresent() && status.get().policy() != null) {
                 // With a main runtime alive, the policy in force is the one it holds, which a rejected edit does not change.
                 out.println("# in force in the main runtime (pid " + runtime.get().pid() + "), version " + status.get().version()
