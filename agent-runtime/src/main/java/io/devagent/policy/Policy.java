@@ -16,7 +16,7 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
 
     public Policy {
         network = Objects.requireNonNullElseGet(network, () -> new Network(null, null));
-        tools = Objects.requireNonNullElseGet(tools, () -> new Tools(null, null));
+        tools = Objects.requireNonNullElseGet(tools, () -> new Tools(null, null, null));
         files = Objects.requireNonNullElseGet(files, () -> new Files(null, null));
         shell = Objects.requireNonNullElseGet(shell, () -> new Shell(null, null, null));
         limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null, null));
@@ -43,11 +43,28 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
         }
     }
 
-    /** Globs over tool names. */
-    public record Tools(List<String> allow, List<String> deny) {
+    /**
+     * Globs over tool names. {@code readOnly} names MCP tools ({@code <endpoint>__<tool>}) that
+     * change nothing: they are simply run again on resume. Every other MCP tool is side-effecting
+     * (journaled as an intent first, never silently repeated); a server's own {@code readOnlyHint}
+     * is not trusted for that. Built-in tools keep their own marking. Left out of the policy's
+     * serialised form (and so of its version) while empty.
+     */
+    public record Tools(List<String> allow, List<String> deny,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> readOnly) {
         public Tools {
             allow = allow == null ? List.of("*") : List.copyOf(allow);
             deny = deny == null ? List.of() : List.copyOf(deny);
+            readOnly = readOnly == null ? List.of() : List.copyOf(readOnly);
+        }
+
+        public Tools(List<String> allow, List<String> deny) {
+            this(allow, deny, null);
+        }
+
+        /** Whether the policy marks this (MCP) tool read-only. */
+        public boolean marksReadOnly(String name) {
+            return readOnly.stream().anyMatch(g -> Globs.matchesName(g, name));
         }
     }
 

@@ -160,10 +160,13 @@ public final class Agent {
         }
     }
 
-    /** Secrets are masked in everything a run persists or prints: audit, journal, snapshot, answer. */
+    /**
+     * Secrets are masked in everything a run persists or prints: audit, journal, snapshot, answer.
+     * They include the tokens the tools hold (MCP endpoints' credentials).
+     */
     private Redactor redactor() {
         Policy policy = config.policy().get();
-        return Redactor.from(config.env(), policy.redact());
+        return Redactor.from(config.env(), policy.redact()).withSecrets(tools.secrets());
     }
 
     private Workspace workspace() throws RunException {

@@ -411,7 +411,8 @@ final class RunLoop {
             crash.at("after_outcome");
             if (!result.error() && begun[0].verifiable()) {
                 track(effectJson(begun[0]));
-            } else if ("run_shell".equals(begun[0].kind())) {
+            } else if (!begun[0].verifiable()) {
+                // A shell command or an MCP tool (a filesystem server) may have changed files the run wrote.
                 refreshWrittenFiles();
             }
         }
@@ -451,7 +452,7 @@ final class RunLoop {
         }
     }
 
-    /** A shell command is the run's own action: files it changed are not "changed behind the run's back". */
+    /** A shell command or an MCP call is the run's own action: files it changed are not "changed behind the run's back". */
     private void refreshWrittenFiles() {
         for (Map.Entry<String, String> file : new ArrayList<>(writtenFiles.entrySet())) {
             String now = Hashes.sha256(workspace.root().resolve(file.getKey())).orElse(null);

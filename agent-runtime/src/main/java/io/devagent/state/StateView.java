@@ -3,6 +3,7 @@ package io.devagent.state;
 import io.devagent.audit.AuditVerifier;
 import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.Snapshot;
+import io.devagent.mcp.EndpointsFile;
 import io.devagent.metrics.MetricsFile;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -68,5 +69,10 @@ public final class StateView {
 
     public ObjectNode metrics() {
         return MetricsFile.read(state.metricsFile());
+    }
+
+    /** {@code tools/mcp_endpoints.json} with every secret replaced by {@code [REDACTED]} ({@link EndpointsFile#readRedacted}). */
+    public ObjectNode mcpEndpoints() {
+        return EndpointsFile.readRedacted(state.mcpEndpoints());
     }
 }

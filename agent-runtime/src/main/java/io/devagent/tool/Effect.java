@@ -14,6 +14,14 @@ public record Effect(String kind, String path, String sha256, String description
         return new Effect("run_shell", null, null, command);
     }
 
+    /**
+     * A call to an MCP server's tool ({@code <endpoint>__<tool>}). What it did cannot be checked
+     * afterwards, so an interrupted one is reported as unknown on resume and not repeated.
+     */
+    public static Effect mcp(String tool, String description) {
+        return new Effect("mcp", null, null, description == null || description.isBlank() ? "call " + tool : description);
+    }
+
     public boolean verifiable() {
         return path != null && sha256 != null;
     }

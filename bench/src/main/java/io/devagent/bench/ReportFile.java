@@ -34,14 +34,19 @@ final class ReportFile {
     }
 
     static void write(Path file, String section) throws IOException {
-        String block = BEGIN + "\n" + section.strip() + "\n" + END;
+        write(file, section, BEGIN, END);
+    }
+
+    /** The same with other markers, so that each report has its own section in the file. */
+    static void write(Path file, String section, String beginMarker, String endMarker) throws IOException {
+        String block = beginMarker + "\n" + section.strip() + "\n" + endMarker;
         String text;
         if (Files.exists(file)) {
             String old = Files.readString(file, StandardCharsets.UTF_8);
-            int begin = old.indexOf(BEGIN);
-            int end = begin < 0 ? -1 : old.indexOf(END, begin);
+            int begin = old.indexOf(beginMarker);
+            int end = begin < 0 ? -1 : old.indexOf(endMarker, begin);
             if (begin >= 0 && end >= 0) {
-                text = old.substring(0, begin) + block + old.substring(end + END.length());
+                text = old.substring(0, begin) + block + old.substring(end + endMarker.length());
             } else {
                 text = old + (old.isEmpty() || old.endsWith("\n") ? "" : "\n") + "\n" + block + "\n";
             }

@@ -2,6 +2,7 @@ package io.devagent.cli;
 
 import io.devagent.config.Environment;
 import io.devagent.daemon.MainRuntime;
+import io.devagent.daemon.RuntimeClient;
 import io.devagent.policy.PolicyException;
 import io.devagent.run.Agent;
 import io.devagent.run.AgentConfig;
@@ -85,7 +86,17 @@ final class RunCommand implements Callable<Integer>, CliContext.Aware {
     /** The main runtime: serves until SIGTERM or SIGINT, which the JVM turns into exit status 143 or 130. */
     private int mainRuntime(PrintWriter out, PrintWriter err) throws PolicyException {
         AgentConfig config = context.config(env);
-        MainRuntime runtime = new MainRuntime(config, new Agent(config), out);
+        if (RuntimeClient.runtime(config.state()).isPresent()) {
+            // Refused by MainRuntime below, with its message: no MCP endpoint is connected for nothing.
+            return mainRuntime(config, new Agent(config), out, err);
+        }
+        try (McpTools mcp = McpTools.forMainRuntime(config, out)) {
+            return mainRuntime(config, mcp.agent(config), out, err);
+        }
+    }
+
+    private int mainRuntime(AgentConfig config, Agent agent, PrintWriter out, PrintWriter err) {
+        MainRuntime runtime = new MainRuntime(config, agent, out);
         try {
             runtime.run();
         } catch (MainRuntime.AlreadyRunningException e) {

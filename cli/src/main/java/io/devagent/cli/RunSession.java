@@ -181,8 +181,8 @@ final class RunSession {
         };
         RunControl control = new RunControl();
         RunResult result;
-        try (AutoCloseable ignored = SignalPause.arm(control)) {
-            result = execution.run(new Agent(config), control, listener);
+        try (AutoCloseable ignored = SignalPause.arm(control); McpTools mcp = McpTools.forLocalRun(config, err)) {
+            result = execution.run(mcp.agent(config), control, listener);
         } catch (ModelUnavailableException e) {
             progress.end();
             err.println("error: " + e.getMessage());
