@@ -9,6 +9,7 @@ import io.devagent.metrics.MetricsFile;
 import io.devagent.policy.PolicyHolder;
 import io.devagent.policy.ReloadResult;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -110,8 +111,8 @@ public final class StateView {
         return PolicyHolder.status(state.policyStatus());
     }
 
-    /** {@code tools/mcp_endpoints.json} with every credential masked. */
-    public ObjectNode mcpEndpoints() throws IOException {
+    /** {@code tools/mcp_endpoints.json} with every credential masked (as {@code EndpointsFile.readRedacted} gives it). */
+    public JsonNode mcpEndpoints() throws IOException {
         return EndpointsFile.readRedacted(state.mcpEndpoints());
     }
 
