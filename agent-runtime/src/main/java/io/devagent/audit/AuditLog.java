@@ -141,7 +141,7 @@ public final class AuditLog implements Closeable {
             return new String(buffer.array(), StandardCharsets.UTF_8);
         }
 
-        private static long lastIndexOf(FileChannel channel, long before, byte wanted) throws IOException {
+        static long lastIndexOf(FileChannel channel, long before, byte wanted) throws IOException {
             ByteBuffer chunk = ByteBuffer.allocate(8192);
             long pos = before;
             while (pos > 0) {

@@ -27,6 +27,10 @@ public final class Checkpoints {
     private static final String JOURNAL = "journal.jsonl";
     private static final String SNAPSHOT = "snapshot.json";
 
+    /** The most recently updated first, by time, not by text; no or bad times go last. */
+    public static final Comparator<Snapshot> BY_RECENCY =
+            Comparator.comparing(Checkpoints::updatedAt, Comparator.nullsLast(Comparator.reverseOrder()));
+
     private final StateDir state;
 
     public Checkpoints(StateDir state) {
@@ -80,8 +84,13 @@ public final class Checkpoints {
         }
     }
 
+    /** Where a run's snapshot is, for readers that cache it by the file's attributes ({@code RunIndex}). */
+    public Path snapshotFile(String runId) {
+        return state.checkpointDir(runId).resolve(SNAPSHOT);
+    }
+
     public Optional<Snapshot> snapshot(String runId) {
-        Path file = state.checkpointDir(runId).resolve(SNAPSHOT);
+        Path file = snapshotFile(runId);
         try {
             return Optional.ofNullable(Json.MAPPER.readValue(file.toFile(), Snapshot.class)); // a file holding "null" reads as null
         } catch (IOException e) {
@@ -102,12 +111,13 @@ public final class Checkpoints {
         } catch (IOException e) {
             return snapshots;
         }
-        // By time, not by text: Instant.toString() writes 0, 3, 6 or 9 fraction digits. No or bad times go last.
-        snapshots.sort(Comparator.comparing(Checkpoints::updatedAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        // By time, not by text: Instant.toString() writes 0, 3, 6 or 9 fraction digits.
+        snapshots.sort(BY_RECENCY);
         return snapshots;
     }
 
-    private static Instant updatedAt(Snapshot snapshot) {
+    /** When the snapshot says it was written; null when it does not say or says it badly. */
+    public static Instant updatedAt(Snapshot snapshot) {
         try {
             return snapshot.updatedAt() == null ? null : Instant.parse(snapshot.updatedAt());
         } catch (DateTimeParseException e) {

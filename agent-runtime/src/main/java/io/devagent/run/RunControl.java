@@ -11,7 +11,16 @@ public final class RunControl {
     private volatile String reason = "paused";
     private volatile Thread modelWaiter;
 
-    public void requestPause(String why) {
+    /**
+     * Interrupts the run only while it waits on the model, and finishes doing so before the run can
+     * write anything: an interrupt that lands during a journal or audit write closes the file channel
+     * ({@code ClosedByInterruptException}) and fails the run instead of pausing it. Hence the lock, held
+     * across {@link Thread#interrupt()}: {@link #leaveModelRequest()} cannot slip in between reading the
+     * waiter and interrupting it, and {@link #reason()}, which the run asks before it writes its pause,
+     * waits until the interrupt is fully delivered ({@code Thread.interrupt} sets the flag, which wakes
+     * the run, before it looks for an I/O operation to abort).
+     */
+    public synchronized void requestPause(String why) {
         reason = why;
         pauseRequested = true;
         Thread waiter = modelWaiter;
@@ -24,19 +33,20 @@ public final class RunControl {
         return pauseRequested;
     }
 
-    public String reason() {
+    /** Synchronised: see {@link #requestPause(String)}. */
+    public synchronized String reason() {
         return reason;
     }
 
     /** Marks the current thread as waiting on the model, the only phase a pause interrupts. */
-    void enterModelRequest() {
+    synchronized void enterModelRequest() {
         modelWaiter = Thread.currentThread();
         if (pauseRequested) {
             Thread.currentThread().interrupt();
         }
     }
 
-    void leaveModelRequest() {
+    synchronized void leaveModelRequest() {
         modelWaiter = null;
         Thread.interrupted(); // a pause that arrived as the reply did is seen at the next safe point
     }

@@ -1,11 +1,15 @@
 package io.devagent.state;
 
+import io.devagent.audit.AuditReader;
 import io.devagent.audit.AuditVerifier;
 import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.Snapshot;
 import io.devagent.mcp.EndpointsFile;
 import io.devagent.metrics.MetricsFile;
+import io.devagent.policy.PolicyHolder;
+import io.devagent.policy.ReloadResult;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -21,10 +25,12 @@ public final class StateView {
 
     private final StateDir state;
     private final Checkpoints checkpoints;
+    private final RunIndex index;
 
     public StateView(StateDir state) {
         this.state = state;
         this.checkpoints = new Checkpoints(state);
+        this.index = new RunIndex(state, checkpoints);
     }
 
     public StateDir state() {
@@ -57,22 +63,76 @@ public final class StateView {
         return AuditVerifier.verify(file, runId);
     }
 
-    /** The live main runtime of this state directory, if any (a stale agent.pid is not one). */
-    public Optional<PidFile.Owner> mainRuntime() {
-        return PidFile.live(state.pidFile());
-    }
-
-    /** The main runtime's last policy load or reload. */
-    public Optional<io.devagent.policy.ReloadResult> policyStatus() {
-        return io.devagent.policy.PolicyHolder.status(state.policyStatus());
-    }
-
     public ObjectNode metrics() {
         return MetricsFile.read(state.metricsFile());
     }
 
-    /** {@code tools/mcp_endpoints.json} with every secret replaced by {@code [REDACTED]} ({@link EndpointsFile#readRedacted}). */
+    /**
+     * Every run's snapshot kept in memory and refreshed by file attributes, for readers that list
+     * runs often over many runs (the dashboard). {@link #runs()} reads every snapshot afresh.
+     */
+    public RunIndex index() {
+        return index;
+    }
+
+    /** Whether a run is known: it has a checkpoint directory or an audit log. An id that names a path outside them never is. */
+    public boolean known(String runId) {
+        return confined(runId) && (Files.isDirectory(state.checkpointDir(runId)) || Files.exists(state.auditLog(runId)));
+    }
+
+    /** The last {@code limit} events of a run's audit log (none when it has no log yet). */
+    public AuditReader.Page auditTail(String runId, int limit) throws IOException {
+        return AuditReader.tail(state.auditLog(requireValid(runId)), limit);
+    }
+
+    /** Up to {@code limit} events of a run's audit log from {@code fromSeq} on. */
+    public AuditReader.Page auditFrom(String runId, long fromSeq, int limit) throws IOException {
+        return AuditReader.from(state.auditLog(requireValid(runId)), fromSeq, limit);
+    }
+
+    /** The byte offset of the first event at or after {@code seq}, or of the end when {@code seq} is 0 or less: where a follower starts. */
+    public long auditOffset(String runId, long seq) throws IOException {
+        var file = state.auditLog(requireValid(runId));
+        return seq <= 0 ? AuditReader.end(file) : AuditReader.offsetOf(file, seq);
+    }
+
+    /** The complete events appended from {@code offset} on, at most about {@code maxBytes}. */
+    public AuditReader.Chunk auditSince(String runId, long offset, int maxBytes) throws IOException {
+        return AuditReader.readFrom(state.auditLog(requireValid(runId)), offset, maxBytes);
+    }
+
+    /** The main runtime named by {@code agent.pid} when it is alive. */
+    public Optional<PidFile.Owner> runtime() {
+        return PidFile.live(state.pidFile());
+    }
+
+    /** The main runtime's last policy load or reload ({@code policies/status.json}). */
+    public Optional<ReloadResult> policyStatus() {
+        return PolicyHolder.status(state.policyStatus());
+    }
+
+    /** {@code tools/mcp_endpoints.json} with every credential masked (as {@code EndpointsFile.readRedacted} gives it). */
     public ObjectNode mcpEndpoints() {
         return EndpointsFile.readRedacted(state.mcpEndpoints());
+    }
+
+    /** Whether the id names a file and a directory inside {@code audit/} and {@code checkpoints/}, not a path elsewhere. */
+    private boolean confined(String runId) {
+        if (runId == null || runId.isEmpty() || runId.indexOf('/') >= 0 || runId.indexOf('\\') >= 0 || runId.indexOf('\0') >= 0) {
+            return false;
+        }
+        try {
+            return state.checkpointDir(runId).normalize().getParent().equals(state.checkpoints().normalize())
+                    && state.auditLog(runId).normalize().getParent().equals(state.auditDir().normalize());
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private String requireValid(String runId) {
+        if (!confined(runId)) {
+            throw new IllegalArgumentException("'" + runId + "' is not a run id");
+        }
+        return runId;
     }
 }

@@ -46,7 +46,7 @@ final class PoliciesCommand implements Runnable {
             var state = context.state(env);
             var out = spec.commandLine().getOut();
             var view = new io.devagent.state.StateView(state);
-            var runtime = view.mainRuntime();
+            var runtime = view.runtime();
             var status = view.policyStatus();
             if (runtime.isPresent() && status.isPresent() && status.get().policy() != null) {
                 // With a main runtime alive, the policy in force is the one it holds, which a rejected edit does not change.
