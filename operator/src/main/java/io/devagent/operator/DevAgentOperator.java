@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -73,9 +74,9 @@ public final class DevAgentOperator implements AutoCloseable {
                     .withSSABasedCreateUpdateMatchForDependentResources(config.serverSideApply())
                     .withCloseClientOnStop(false);
             if (config.leaderElection()) {
+                Duration lease = config.leaseDuration();
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, config.leaseNamespace(),
-                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, null,
+                        lease, lease.multipliedBy(2).dividedBy(3), lease.dividedBy(5), config.identity(),
                         new LeaderCallbacks(() -> {
                             leading.set(true);
                             LOG.info("leading: this replica reconciles now");
@@ -83,7 +84,8 @@ public final class DevAgentOperator implements AutoCloseable {
                             leading.set(false);
                             LOG.info("lost the lease; stopping");
                         }, leader -> LOG.info("the leader is {}", leader)),
-                        true));
+                        // A replica that loses the lease exits, and Kubernetes starts it again as a standby.
+                        config.exitOnLostLease()));
             }
         });
         operator.register(new AgentRunReconciler(config), o -> {

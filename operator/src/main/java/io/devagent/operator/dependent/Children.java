@@ -55,9 +55,19 @@ public final class Children {
         return labels;
     }
 
+    /** A child's metadata: its name, the labels, and the run as its controlling owner (Kubernetes deletes it with the run). */
     public static ObjectMeta meta(AgentRun run, String name) {
         return new ObjectMetaBuilder().withName(name).withNamespace(run.getMetadata().getNamespace())
-                .withLabels(labels(run)).build();
+                .withLabels(labels(run))
+                .addNewOwnerReference()
+                .withApiVersion(HasMetadata.getApiVersion(AgentRun.class))
+                .withKind(HasMetadata.getKind(AgentRun.class))
+                .withName(run.getMetadata().getName())
+                .withUid(run.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .endOwnerReference()
+                .build();
     }
 
     /** The children's informers watch only what the operator made, not every pod or ConfigMap of the cluster. */
