@@ -49,7 +49,20 @@ public final class DevAgentOperator implements AutoCloseable {
                 client.getConfiguration().getMasterUrl(), config.serverSideApply(), config.runtimeImage(),
                 config.namespaces().isEmpty() ? "all" : config.namespaces(), config.leaderElection());
         CountDownLatch stopped = new CountDownLatch(1);
-        DevAgentOperator operator = start(client, config);
+        DevAgentOperator operator;
+        try {
+            operator = start(client, config);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            LOG.error("cannot start: {} ({}: {}); is the API server at {} reachable, and are the CRDs in crds/ applied?",
+                    e.getMessage(), root.getClass().getSimpleName(), root.getMessage(), client.getConfiguration().getMasterUrl());
+            client.close();
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator.close();
             stopped.countDown();

@@ -33,10 +33,11 @@ public final class PolicyReconciler implements Reconciler<PolicyResource> {
         status.setReloaded(policy.reloadRequest());
         switch (PolicyRendering.check(policy)) {
             case PolicyRendering.Checked.Valid valid -> {
-                status.setVersion(valid.policy().version());
+                String version = PolicyRendering.inCluster(valid.policy()).version();
+                status.setVersion(version);
                 status.setConditions(List.of(
                         Conditions.of(Conditions.READY, true, "Valid", "the policy is valid; runs that reference it use version "
-                                + valid.policy().version(), generation, previous.getConditions()),
+                                + version, generation, previous.getConditions()),
                         Conditions.of(Conditions.DEGRADED, false, "AsExpected", "nothing wrong", generation, previous.getConditions())));
             }
             case PolicyRendering.Checked.Invalid invalid -> {

@@ -50,12 +50,20 @@ public final class PolicyRendering {
      * turn network on or off) and {@code limits.maxSteps} narrowed by the run's {@code spec.maxSteps}.
      */
     public static Policy forRun(Policy policy, AgentRun run) {
-        Policy p = policy.withNetwork(new Policy.Network(policy.network().allowed(), policy.network().allowHosts()));
+        Policy p = inCluster(policy);
         Integer maxSteps = run.spec().maxSteps();
         if (maxSteps != null && maxSteps < p.limits().maxSteps()) {
             p = p.withLimits(new Policy.Limits(maxSteps, p.limits().maxTokens(), p.limits().maxToolOutputBytes()));
         }
         return p;
+    }
+
+    /**
+     * The policy as the cluster runs it: network made explicit (unset is off). Its version is the one
+     * the Policy's status shows and the runtime reports, for every run that does not narrow it further.
+     */
+    public static Policy inCluster(Policy policy) {
+        return policy.withNetwork(new Policy.Network(policy.network().allowed(), policy.network().allowHosts()));
     }
 
     /** The file's text: a header that says where it came from (and the reload request, so that a reload changes the file), then the policy. */
