@@ -152,7 +152,7 @@ final class K8sMode {
                 }
                 return ExitCodes.OK;
             }
-            return follow(cluster, id, json);
+            return follow(cluster, id, json, Optional.ofNullable(created.getMetadata().getGeneration()).orElse(1L));
         });
     }
 
@@ -160,7 +160,7 @@ final class K8sMode {
      * Follows an AgentRun until it succeeds, fails or is suspended: {@code run_id} first, progress on
      * stderr, the answer last, the exit code of a local run. Ctrl-C stops following; the run goes on.
      */
-    private int follow(Cluster cluster, String name, boolean json) throws InterruptedException {
+    private int follow(Cluster cluster, String name, boolean json, long generation) throws InterruptedException {
         if (!json) {
             out.println("run_id: " + name);
             out.flush();
@@ -206,8 +206,8 @@ final class K8sMode {
                     return ExitCodes.FAILED;
                 }
                 AgentRunStatus status = update.get().getStatus();
-                if (status == null) {
-                    continue;
+                if (status == null || status.getObservedGeneration() == null || status.getObservedGeneration() < generation) {
+                    continue; // not yet the operator's answer to this spec (a resumed run still shows its suspension)
                 }
                 if (!announced && status.getPhase() != null) {
                     progress.started(name, status.getRestarts() != null && status.getRestarts() > 0);
@@ -344,14 +344,16 @@ final class K8sMode {
                 err.println("error: run " + name + " has already finished (succeeded); there is nothing to resume");
                 return ExitCodes.FAILED;
             }
+            long generation = Optional.ofNullable(run.getMetadata().getGeneration()).orElse(1L);
             if (run.suspended()) {
-                resource.patch(new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
+                AgentRun patched = resource.patch(new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
                         .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE).build(), "{\"spec\":{\"suspend\":false}}");
+                generation = Optional.ofNullable(patched.getMetadata().getGeneration()).orElse(generation);
                 if (!json) {
                     err.println("unsuspended AgentRun " + cluster.namespace() + "/" + name);
                 }
             }
-            return follow(cluster, name, json);
+            return follow(cluster, name, json, generation);
         });
     }
 

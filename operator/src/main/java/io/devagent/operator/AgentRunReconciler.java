@@ -197,7 +197,7 @@ public final class AgentRunReconciler implements Reconciler<AgentRun> {
                         "suspending: pod " + name + " is pausing the run at a checkpoint; the volume is kept", attempt, name, null);
             }
             return new Outcome(AgentRunStatus.SUSPENDED, "Suspended",
-                    "suspended at step " + stepOf(previous) + "; the volume is kept; set spec.suspend to false to resume", attempt, null, null);
+                    "suspended at its last checkpoint; the volume is kept; set spec.suspend to false to resume", attempt, null, null);
         }
         if (state.kind == PodState.Kind.ABSENT && name.equals(previous.getPodName())) {
             return replace(run, previous, attempt, "pod " + name + " was deleted before the run ended");
@@ -240,10 +240,6 @@ public final class AgentRunReconciler implements Reconciler<AgentRun> {
         LOG.info("AgentRun {}/{}: {}; attempt {} in {} s", run.getMetadata().getNamespace(), run.getMetadata().getName(), why, next, seconds);
         return new Outcome(AgentRunStatus.PENDING, "Replacing", why + "; the run resumes from its checkpoint in pod "
                 + Children.pod(run, next), next, null, Duration.ofMillis(Math.max(50, seconds * 1000)));
-    }
-
-    private static int stepOf(AgentRunStatus status) {
-        return status.getCurrentStep() == null ? 0 : status.getCurrentStep();
     }
 
     private AgentRunStatus status(AgentRun run, AgentRunStatus previous, Outcome outcome, List<String> problems, PolicyChoice policy,

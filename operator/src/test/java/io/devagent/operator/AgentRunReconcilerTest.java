@@ -165,10 +165,7 @@ class AgentRunReconcilerTest extends OperatorTestBase {
         podStatus("pausable-0", "Running", null, null);
         await(run("pausable"), "Running", r -> "Running".equals(phase(r)));
 
-        run("pausable").edit(r -> {
-            r.setSpec(withSuspend(r.getSpec(), true));
-            return r;
-        });
+        replaceSpec(run("pausable"), withSuspend(run("pausable").get().getSpec(), true));
 
         awaitGone(pod("pausable-0"), "the suspended run's pod");
         AgentRun suspended = await(run("pausable"), "phase Suspended with no pod",
@@ -177,10 +174,7 @@ class AgentRunReconcilerTest extends OperatorTestBase {
         assertThat(condition(suspended, "Progressing").getStatus()).isEqualTo("False");
         assertThat(client.persistentVolumeClaims().inNamespace(NS).withName("pausable-state").get()).isNotNull();
 
-        run("pausable").edit(r -> {
-            r.setSpec(withSuspend(r.getSpec(), false));
-            return r;
-        });
+        replaceSpec(run("pausable"), withSuspend(run("pausable").get().getSpec(), false));
 
         Pod again = await(pod("pausable-0"), "a pod for the resumed run", p -> p.getMetadata().getDeletionTimestamp() == null);
         assertThat(claims(again)).containsExactly("pausable-state");
@@ -229,10 +223,8 @@ class AgentRunReconcilerTest extends OperatorTestBase {
         await(client.network().v1().networkPolicies().inNamespace(NS).withName("governed-egress"), "the egress policy", n -> true);
         await(pod("governed-0"), "the pod", p -> true);
 
-        client.resources(PolicyResource.class).inNamespace(NS).withName("strict").edit(p -> {
-            p.setSpec(new Policy(new Policy.Network(true, List.of("github.com")), null, null, null, new Policy.Limits(5, null, null), null, null));
-            return p;
-        });
+        replaceSpec(client.resources(PolicyResource.class).inNamespace(NS).withName("strict"),
+                new Policy(new Policy.Network(true, List.of("github.com")), null, null, null, new Policy.Limits(5, null, null), null, null));
 
         ConfigMap second = await(configMap("governed-policy"), "the re-rendered policy",
                 m -> m.getData().get("policy.yaml").contains("maxSteps: 5"));
@@ -245,10 +237,7 @@ class AgentRunReconcilerTest extends OperatorTestBase {
         assertThat(client.pods().inNamespace(NS).list().getItems()).extracting(p -> p.getMetadata().getName()).containsExactly("governed-0");
 
         // A reload request re-renders with the request in the file (so the pods see a change) and is acknowledged.
-        client.resources(PolicyResource.class).inNamespace(NS).withName("strict").edit(p -> {
-            p.getMetadata().getAnnotations().put(PolicyResource.RELOAD_ANNOTATION, "req-1");
-            return p;
-        });
+        annotate(client.resources(PolicyResource.class).inNamespace(NS).withName("strict"), PolicyResource.RELOAD_ANNOTATION, "req-1");
         ConfigMap reloaded = await(configMap("governed-policy"), "the reload request in the ConfigMap",
                 m -> "req-1".equals(m.getMetadata().getAnnotations().get(Labels.POLICY_RELOAD)));
         assertThat(reloaded.getData().get("policy.yaml")).contains("# Reload request: req-1");
@@ -274,10 +263,7 @@ class AgentRunReconcilerTest extends OperatorTestBase {
         assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems()).isEmpty();
 
         // Fixed, it runs.
-        run("broken").edit(r -> {
-            r.setSpec(spec("Do it"));
-            return r;
-        });
+        replaceSpec(run("broken"), spec("Do it"));
         await(pod("broken-0"), "the pod of the fixed run", p -> true);
         AgentRun fixed = await(run("broken"), "Degraded cleared", r -> "False".equals(condition(r, "Degraded").getStatus()));
         assertThat(fixed.getStatus().getObservedGeneration()).isEqualTo(fixed.getMetadata().getGeneration());
@@ -299,10 +285,8 @@ class AgentRunReconcilerTest extends OperatorTestBase {
         assertThat(policy.getStatus().getMessage()).contains("field 'limits.maxToolOutputBytes'");
         assertThat(client.pods().inNamespace(NS).list().getItems()).isEmpty();
 
-        client.resources(PolicyResource.class).inNamespace(NS).withName("later").edit(p -> {
-            p.setSpec(new Policy(null, null, null, null, new Policy.Limits(null, null, 4096), null, null));
-            return p;
-        });
+        replaceSpec(client.resources(PolicyResource.class).inNamespace(NS).withName("later"),
+                new Policy(null, null, null, null, new Policy.Limits(null, null, 4096), null, null));
         await(pod("waiting-0"), "the pod once the policy is valid", p -> true);
         await(run("waiting"), "Degraded cleared", r -> "False".equals(condition(r, "Degraded").getStatus()));
     }

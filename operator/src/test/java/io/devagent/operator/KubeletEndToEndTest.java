@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -232,6 +233,41 @@ class KubeletEndToEndTest extends OperatorTestBase {
     }
 
     @Test
+    void aSuspendedRunPausesAtACheckpointAndResumeFinishesIt() throws Exception {
+        model.script(
+                Reply.toolCall("write_file", "{\"path\":\"notes.md\",\"content\":\"draft\\n\"}"),
+                Reply.firstThen(1, Reply.delayed(120_000, Reply.text("never seen")), Reply.text("Resumed and done.")));
+        create("pausable", scripted("Write notes", null));
+        poll("the second model request", model::chatRequestCount, n -> n >= 2);
+        poll("the pod's process", () -> kubelet.running("pausable-0"), Boolean::booleanValue);
+
+        replaceSpec(run("pausable"), AgentRunReconcilerTest.withSuspend(run("pausable").get().getSpec(), true));
+
+        // The operator deletes the pod; the kubelet's SIGTERM pauses the run at a checkpoint (exit 143).
+        AgentRun suspended = await(run("pausable"), "Suspended with the pod gone",
+                r -> "Suspended".equals(phase(r)) && r.getStatus().getPodName() == null);
+        assertThat(poll("the paused process's exit", () -> kubelet.exitCode("pausable-0"), Objects::nonNull)).isEqualTo(143);
+        JsonNode snapshot = Json.parse(Files.readString(kubelet.volume("pausable-state").resolve("state/checkpoints/pausable/snapshot.json")));
+        assertThat(snapshot.path("status").asText()).isEqualTo("paused");
+        assertThat(snapshot.path("current_step").asInt()).isEqualTo(1);
+        assertThat(suspended.getStatus().getMessage()).contains("suspended at its last checkpoint");
+        AgentRun reported = await(run("pausable"), "the runtime's report of the pause", r -> "paused".equals(r.getStatus().getActivity()));
+        assertThat(reported.getStatus().getCurrentStep()).isEqualTo(1);
+
+        Outcome resume = agent("--k8s", "checkpoints", "resume", "pausable");
+
+        assertThat(resume.exit()).as(resume.err()).isZero();
+        assertThat(resume.lines()).first().isEqualTo("run_id: pausable");
+        assertThat(resume.lines()).last().isEqualTo("Resumed and done.");
+        AgentRun done = run("pausable").get();
+        assertThat(done.getSpec().suspend()).isFalse();
+        assertThat(done.getStatus().getPhase()).isEqualTo("Succeeded");
+        assertThat(done.getStatus().getRestarts()).isNull();
+        assertThat(model.chatRequestCount()).isEqualTo(3);
+        assertThat(Files.readString(kubelet.log("pausable-0"))).contains("resumed pausable");
+    }
+
+    @Test
     void aRunningPodReloadsAPolicyChangeFromItsMountedFile() throws Exception {
         createPolicy("team", new Policy(null, null, null, null, new Policy.Limits(30, null, null), null, null));
         model.script(Reply.delayed(120_000, Reply.text("never seen")));
@@ -239,10 +275,8 @@ class KubeletEndToEndTest extends OperatorTestBase {
         poll("the first model request", model::chatRequestCount, n -> n >= 1);
         Path audit = kubelet.volume("governed-state").resolve("state/audit/run-governed.jsonl");
 
-        client.resources(io.devagent.k8s.api.PolicyResource.class).inNamespace(NS).withName("team").edit(p -> {
-            p.setSpec(new Policy(null, new Policy.Tools(null, List.of("run_shell")), null, null, new Policy.Limits(25, null, null), null, null));
-            return p;
-        });
+        replaceSpec(client.resources(io.devagent.k8s.api.PolicyResource.class).inNamespace(NS).withName("team"),
+                new Policy(null, new Policy.Tools(null, List.of("run_shell")), null, null, new Policy.Limits(25, null, null), null, null));
         Outcome reload = agent("--k8s", "policies", "reload", "team");
 
         assertThat(reload.exit()).as(reload.err()).isZero();

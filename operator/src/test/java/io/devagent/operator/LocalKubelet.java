@@ -58,6 +58,7 @@ final class LocalKubelet implements AutoCloseable {
     });
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> deleted = new ConcurrentHashMap<>();
+    private final Map<String, Integer> exits = new ConcurrentHashMap<>();
     /** ConfigMap volumes to keep current: ConfigMap name to the directories it is projected into. */
     private final Map<String, List<Path>> projections = new ConcurrentHashMap<>();
     private final SharedIndexInformer<Pod> podInformer;
@@ -82,7 +83,7 @@ final class LocalKubelet implements AutoCloseable {
                     @Override
                     public void onDelete(Pod pod, boolean unknownFinalState) {
                         String name = pod.getMetadata().getName();
-                        deleted.put(name, true);
+                        deleted.put(pod.getMetadata().getUid(), true);
                         Process process = processes.get(name);
                         if (process != null) {
                             process.destroy(); // SIGTERM, as the kubelet stops a deleted pod's containers
@@ -114,6 +115,11 @@ final class LocalKubelet implements AutoCloseable {
 
     Path log(String pod) {
         return root.resolve("logs").resolve(pod + ".log");
+    }
+
+    /** The exit code of a pod's agent process, once it has ended. */
+    Integer exitCode(String pod) {
+        return exits.get(pod);
     }
 
     /** SIGKILLs the pod's agent process: the container dies with exit 137 and the pod fails, as on an OOM or node kill. */
@@ -150,13 +156,15 @@ final class LocalKubelet implements AutoCloseable {
             }
             Container agent = pod.getSpec().getContainers().get(0);
             mounts.putAll(mounts(agent, volumes));
+            exits.remove(name);
             Process process = start(pod, agent, mounts);
             processes.put(name, process);
             report(name, "Running", initStatuses, List.of(new ContainerStatusBuilder().withName(agent.getName())
                     .withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState().build()));
             int exit = process.waitFor();
             processes.remove(name);
-            if (deleted.containsKey(name)) {
+            exits.put(name, exit);
+            if (deleted.containsKey(pod.getMetadata().getUid())) {
                 return; // a deleted pod's status is nobody's concern
             }
             report(name, exit == 0 ? "Succeeded" : "Failed", initStatuses,

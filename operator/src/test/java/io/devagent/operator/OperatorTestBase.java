@@ -125,6 +125,24 @@ abstract class OperatorTestBase {
         }
     }
 
+    /**
+     * Replaces a resource's spec with a JSON patch, without a resourceVersion: the operator and the
+     * runtime write status concurrently, so an edit that locks on the version would race them.
+     */
+    static <T extends HasMetadata> void replaceSpec(Resource<T> resource, Object spec) {
+        String patch = io.devagent.json.Json.write(java.util.List.of(java.util.Map.of("op", "replace", "path", "/spec",
+                "value", io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().valueToTree(spec))));
+        resource.patch(new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
+                .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON).build(), patch);
+    }
+
+    /** Sets one annotation with a JSON merge patch. */
+    static <T extends HasMetadata> void annotate(Resource<T> resource, String key, String value) {
+        resource.patch(new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
+                        .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE).build(),
+                io.devagent.json.Json.write(java.util.Map.of("metadata", java.util.Map.of("annotations", java.util.Map.of(key, value)))));
+    }
+
     static String phase(AgentRun run) {
         return run.getStatus() == null ? null : run.getStatus().getPhase();
     }
