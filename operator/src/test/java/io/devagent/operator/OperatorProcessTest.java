@@ -53,8 +53,8 @@ class OperatorProcessTest extends OperatorTestBase {
                         .endStatus().build())
                 .always();
         OperatorConfig base = super.config().withHttpPort(0);
-        DevAgentOperator a = DevAgentOperator.start(client, base.withLeaderElection(NS, "replica-a", Duration.ofSeconds(2)));
-        DevAgentOperator b = DevAgentOperator.start(client, base.withLeaderElection(NS, "replica-b", Duration.ofSeconds(2)));
+        DevAgentOperator a = DevAgentOperator.start(client, base.withLeaderElection(NS, "replica-a", Duration.ofSeconds(4)));
+        DevAgentOperator b = DevAgentOperator.start(client, base.withLeaderElection(NS, "replica-b", Duration.ofSeconds(4)));
         try {
             poll("a leader", () -> a.leading() || b.leading(), Boolean::booleanValue);
             assertThat(a.leading() && b.leading()).as("both lead").isFalse();

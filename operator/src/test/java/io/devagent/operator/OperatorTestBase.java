@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 abstract class OperatorTestBase {
 
     static final String NS = "agents";
-    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static final Duration DEADLINE = Duration.ofSeconds(60);
     static final Path CRDS = Path.of("..", "crds");
 
     KubernetesMockServer server;
