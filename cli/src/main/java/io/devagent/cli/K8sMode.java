@@ -82,7 +82,7 @@ final class K8sMode {
             cluster = Cluster.connect(env, options.context(), options.namespace());
         } catch (ClusterException e) {
             err.println("error: " + e.getMessage());
-            return ExitCodes.USAGE;
+            return e.unreachable() ? ExitCodes.UNREACHABLE : ExitCodes.USAGE;
         }
         try (cluster) {
             return work.run(cluster);

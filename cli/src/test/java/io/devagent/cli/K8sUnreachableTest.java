@@ -73,6 +73,17 @@ class K8sUnreachableTest {
     }
 
     @Test
+    void noClusterConfiguredAtAllExitsThreeWithOneLine() {
+        fx.vars.put("KUBECONFIG", root.resolve("none").toString());
+
+        CliFixture.Outcome outcome = fx.agent("--k8s", "checkpoints", "list");
+
+        assertThat(outcome.exit()).isEqualTo(3);
+        assertThat(outcome.err()).isEqualTo("error: no cluster is configured: no kubeconfig at " + root.resolve("none")
+                + " (KUBECONFIG), not in a pod, and no KUBERNETES_MASTER\n");
+    }
+
+    @Test
     void anUnknownContextIsBadUsage() {
         CliFixture.Outcome outcome = fx.agent("--k8s", "--context", "nowhere", "checkpoints", "list");
 

@@ -58,6 +58,9 @@ public final class Cluster implements AutoCloseable {
                 base = Config.fromKubeconfig(context, kubeconfig);
             } else if (context != null) {
                 throw new ClusterException("--context " + context + " needs a kubeconfig, and there is none at " + kubeconfig, false);
+            } else if (env.get("KUBERNETES_MASTER").isEmpty() && env.get("KUBERNETES_SERVICE_HOST").isEmpty()) {
+                throw new ClusterException("no cluster is configured: no kubeconfig at " + kubeconfig
+                        + " (KUBECONFIG), not in a pod, and no KUBERNETES_MASTER", true);
             } else {
                 base = Config.autoConfigure(null);
             }
