@@ -52,7 +52,8 @@ import java.util.stream.Stream;
  * ({@code jcmd GC.run}) at the end for the live set. A run counts as done when this process's
  * informers have seen both its pod ({@code <name>-0}) and its PVC ({@code <name>-state}).
  * <p>
- * {@code bench/operator-scale [--runs N] [--threads T]} builds what it needs and runs this.
+ * {@code bench/operator-scale [--runs N] [--threads T] [--operator-heap SIZE]} builds what it needs and runs this;
+ * {@code --operator-heap 96m} starts the operator with that {@code -Xmx}, to see what it needs rather than what it takes.
  */
 public final class OperatorScale {
 
@@ -65,12 +66,14 @@ public final class OperatorScale {
     public static void main(String[] args) throws Exception {
         int runs = 1000;
         int threads = 16;
+        String operatorHeap = null;
         Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --runs N --threads T");
+                case "--operator-heap" -> operatorHeap = args[++i];
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; use --runs N --threads T --operator-heap SIZE");
             }
         }
         Path jar = root.resolve("operator/target/dev-agent-operator.jar");
@@ -99,7 +102,12 @@ public final class OperatorScale {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
 
             int port = freePort();
-            ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString());
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+            if (operatorHeap != null) {
+                command.add("-Xmx" + operatorHeap);
+            }
+            command.addAll(List.of("-jar", jar.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().put("KUBERNETES_MASTER", client.getConfiguration().getMasterUrl());
             builder.environment().put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
             builder.environment().put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
@@ -188,7 +196,8 @@ public final class OperatorScale {
             System.out.printf(Locale.ROOT, "| **operator heap used, peak while reconciling (100 ms samples)** | **%s** |%n", mib(peakHeap.get()));
             System.out.printf(Locale.ROOT, "| operator heap after a full GC at the end (live set: %,d runs and %,d children in its caches) | %s |%n",
                     runs, runs * 7, liveAfterGc < 0 ? "n/a (no jcmd)" : mib(liveAfterGc));
-            System.out.printf(Locale.ROOT, "| operator max heap (JVM default, 1/4 of RAM) | %s |%n", maxHeap(http, metrics));
+            System.out.printf(Locale.ROOT, "| operator max heap (%s) | %s |%n", operatorHeap == null ? "JVM default, 1/4 of RAM" : "-Xmx" + operatorHeap,
+                    maxHeap(http, metrics));
             System.out.printf(Locale.ROOT, "| CPU time: the operator's process / this process (mock API server and load) | %s / %s |%n",
                     operatorCpu == null ? "n/a" : String.format(Locale.ROOT, "%.1f s", operatorCpu.toMillis() / 1e3),
                     benchCpu == null ? "n/a" : String.format(Locale.ROOT, "%.1f s", benchCpu.toMillis() / 1e3));
