@@ -65,6 +65,11 @@ public final class Agent {
     /**
      * Runs a new goal to its end (or a pause). The model is looked up first, so that an unreachable
      * model leaves no half-started run behind.
+     * <p>
+     * With a requested id that names an existing run of the same goal, the run is continued instead
+     * (a replaced Kubernetes pod runs the same {@code agent run GOAL --run-id ID} again): an
+     * unfinished run resumes from its last committed step, and a finished one reports how it ended
+     * without running again. An existing run of another goal is refused.
      */
     public RunResult start(String goal, Optional<String> requestedId, RunControl control, RunListener listener)
             throws ModelUnavailableException, RunException, InterruptedException {
@@ -74,6 +79,9 @@ public final class Agent {
         String runId = requestedId.orElseGet(RunIds::next);
         if (!RunIds.valid(runId)) {
             throw new RunException("'" + runId + "' is not a valid run id (letters, digits, '.', '_' and '-'; at most 64)");
+        }
+        if (requestedId.isPresent() && checkpoints.exists(runId)) {
+            return continueExisting(runId, goal, control, listener);
         }
         String modelName = model.resolveModel();
         Workspace workspace = workspace();
@@ -93,6 +101,26 @@ public final class Agent {
         } finally {
             closeQuietly(lock);
         }
+    }
+
+    /** The run {@code runId} exists: resume it if it is unfinished, report it if it has finished, refuse another goal. */
+    private RunResult continueExisting(String runId, String goal, RunControl control, RunListener listener)
+            throws RunException, InterruptedException {
+        RunJournal.Recovered recorded;
+        try {
+            recorded = RunJournal.recover(checkpoints.entries(runId));
+        } catch (CheckpointException e) {
+            throw new RunException("run " + runId + " already exists and cannot be continued: " + e.getMessage());
+        }
+        if (!recorded.goal().equals(redactor().redact(goal))) {
+            throw new RunException("run " + runId + " already exists with another goal; give another --run-id");
+        }
+        if (Snapshot.SUCCEEDED.equals(recorded.status()) || Snapshot.FAILED.equals(recorded.status())) {
+            listener.started(runId, true);
+            return new RunResult(runId, recorded.status(), recorded.answer(), recorded.currentStep(), recorded.tokens(),
+                    recorded.message(), false);
+        }
+        return resume(runId, control, listener);
     }
 
     /** Continues a paused or interrupted run from its last committed step. */

@@ -150,6 +150,50 @@ class DurableRunTest {
         server.script(Reply.text("one"));
         fx.agent().start("first", Optional.of("same"), new RunControl(), RunListener.NONE);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> fx.agent().start("second", Optional.of("same"), new RunControl(), RunListener.NONE))
-                .isInstanceOf(RunException.class).hasMessageContaining("already exists");
+                .isInstanceOf(RunException.class).hasMessageContaining("already exists with another goal");
+    }
+
+    @Test
+    void aStartWithTheIdOfAnUnfinishedRunOfTheSameGoalResumesIt() throws Exception {
+        // A replaced Kubernetes pod runs the same `agent run GOAL --run-id ID` again.
+        server.script(
+                Reply.toolCall("write_file", "{\"path\":\"notes.md\",\"content\":\"mine\\n\"}"),
+                Reply.firstThen(1, Reply.status(503, "0"), Reply.text("noted")));
+        fx.vars.put("LLM_MAX_RETRIES", "0");
+        RunResult paused = fx.agent().start("Write notes", Optional.of("pod-run"), new RunControl(), RunListener.NONE);
+        assertThat(paused.status()).isEqualTo("paused");
+        assertThat(paused.steps()).isEqualTo(1);
+
+        List<Boolean> resumedFlags = new CopyOnWriteArrayList<>();
+        RunResult again = fx.agent().start("Write notes", Optional.of("pod-run"), new RunControl(), new RunListener() {
+            @Override
+            public void started(String runId, boolean resumed) {
+                resumedFlags.add(resumed);
+            }
+        });
+
+        assertThat(again.runId()).isEqualTo("pod-run");
+        assertThat(again.status()).isEqualTo("succeeded");
+        assertThat(again.answer()).isEqualTo("noted");
+        assertThat(again.steps()).isEqualTo(2);
+        assertThat(resumedFlags).containsExactly(true);
+        assertThat(fx.auditTypes("pod-run")).contains("run_resumed");
+        assertThat(Files.readString(fx.workspace.resolve("notes.md"))).isEqualTo("mine\n");
+    }
+
+    @Test
+    void aStartWithTheIdOfAFinishedRunReportsItWithoutRunningAgain() throws Exception {
+        server.script(Reply.text("done once"));
+        RunResult first = fx.agent().start("Say it", Optional.of("finished-run"), new RunControl(), RunListener.NONE);
+        int requests = server.chatRequestCount();
+
+        RunResult again = fx.agent().start("Say it", Optional.of("finished-run"), new RunControl(), RunListener.NONE);
+
+        assertThat(first.status()).isEqualTo("succeeded");
+        assertThat(again.status()).isEqualTo("succeeded");
+        assertThat(again.answer()).isEqualTo("done once");
+        assertThat(again.steps()).isEqualTo(first.steps());
+        assertThat(again.tokens()).isEqualTo(first.tokens());
+        assertThat(server.chatRequestCount()).isEqualTo(requests);
     }
 }

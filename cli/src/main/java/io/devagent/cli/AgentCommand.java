@@ -8,8 +8,20 @@ import picocli.CommandLine.Command;
                 + "Durable (checkpointed runs), bounded (one policy), accountable (hash-chained audit).",
         subcommands = {RunCommand.class, CheckpointsCommand.class, AuditCommand.class, PoliciesCommand.class, ArchiveCommand.class, McpCommand.class, DashboardCommand.class,
                 picocli.CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 done, 1 the run failed, 2 bad usage, 3 cannot reach the model, 130/143 paused by SIGINT/SIGTERM."})
+        footer = {"", "Exit codes: 0 done, 1 the run failed, 2 bad usage, 3 cannot reach the model or the cluster, 130/143 paused by SIGINT/SIGTERM."})
 public final class AgentCommand implements Runnable {
+
+    @picocli.CommandLine.Option(names = "--k8s", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Act on AgentRun and Policy resources in the cluster of the current kubeconfig context (run, checkpoints, policies)")
+    boolean k8s;
+
+    @picocli.CommandLine.Option(names = "--namespace", paramLabel = "NS", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "With --k8s: the namespace (default: the context's, else default)")
+    String namespace;
+
+    @picocli.CommandLine.Option(names = "--context", paramLabel = "CONTEXT", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "With --k8s: the kubeconfig context (default: the current one)")
+    String context;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

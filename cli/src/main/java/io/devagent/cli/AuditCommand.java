@@ -51,6 +51,11 @@ final class AuditCommand implements Runnable {
         public Integer call() {
             var out = spec.commandLine().getOut();
             var err = spec.commandLine().getErr();
+            if (K8sMode.Options.of(spec).enabled()) {
+                err.println("error: agent audit reads a local state directory; for an AgentRun, run it where its volume is mounted: "
+                        + "kubectl exec POD -- agent audit verify RUN_ID");
+                return ExitCodes.USAGE;
+            }
             StateView view = new StateView(context.state(env));
             AuditVerifier.Result result;
             try {

@@ -49,6 +49,10 @@ final class CheckpointsCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            K8sMode.Options k8s = K8sMode.Options.of(spec);
+            if (k8s.enabled()) {
+                return new K8sMode(k8s, env, out, spec.commandLine().getErr()).list(json);
+            }
             List<Snapshot> runs = new StateView(context.state(env)).runs();
             if (json) {
                 out.println(Json.write(Json.MAPPER.valueToTree(runs)));
@@ -88,6 +92,10 @@ final class CheckpointsCommand implements Runnable {
 
         @Override
         public Integer call() {
+            K8sMode.Options k8s = K8sMode.Options.of(spec);
+            if (k8s.enabled()) {
+                return new K8sMode(k8s, env, spec.commandLine().getOut(), spec.commandLine().getErr()).show(runId);
+            }
             StateView view = new StateView(context.state(env));
             Optional<Snapshot> snapshot = runId == null ? view.latest() : view.run(runId);
             if (snapshot.isEmpty()) {
@@ -103,6 +111,7 @@ final class CheckpointsCommand implements Runnable {
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = {"Continue run ID from its last saved current_step (a paused run, or one whose process died).",
                     "A run that another live process owns is refused.",
+                    "With --k8s: unsuspends the AgentRun ID and follows it to the end.",
                     "When a main runtime is alive for the state directory, the resume is handed to it and followed from here."})
     static final class Resume implements Callable<Integer>, CliContext.Aware {
         @Mixin
@@ -122,6 +131,10 @@ final class CheckpointsCommand implements Runnable {
 
         @Override
         public Integer call() throws PolicyException {
+            K8sMode.Options k8s = K8sMode.Options.of(spec);
+            if (k8s.enabled()) {
+                return new K8sMode(k8s, env, spec.commandLine().getOut(), spec.commandLine().getErr()).resume(runId, json);
+            }
             return new RunSession(context.config(env), env, spec.commandLine().getOut(), spec.commandLine().getErr(), json).resume(runId);
         }
     }

@@ -41,8 +41,19 @@ final class PoliciesCommand implements Runnable {
             this.env = env;
         }
 
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "NAME", description = "With --k8s: the Policy (default: all in the namespace)")
+        String name;
+
         @Override
         public Integer call() {
+            K8sMode.Options k8s = K8sMode.Options.of(spec);
+            if (k8s.enabled()) {
+                return new K8sMode(k8s, env, spec.commandLine().getOut(), spec.commandLine().getErr()).showPolicies(name);
+            }
+            if (name != null) {
+                spec.commandLine().getErr().println("error: a Policy NAME goes with --k8s; locally the policy in force is the policy file's");
+                return ExitCodes.USAGE;
+            }
             var state = context.state(env);
             var out = spec.commandLine().getOut();
             var view = new io.devagent.state.StateView(state);
@@ -70,6 +81,7 @@ final class PoliciesCommand implements Runnable {
 
     @Command(name = "reload", mixinStandardHelpOptions = true,
             description = {"Send SIGHUP to the main runtime (the pid in agent.pid) and report whether it accepted the policy file.",
+                    "With --k8s: make the operator render Policy NAME again into every run that references it, and wait for it.",
                     "A file that does not parse or validate is rejected and the policy in force stays."})
     static final class Reload implements Callable<Integer>, CliContext.Aware {
         private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(10);
@@ -86,10 +98,22 @@ final class PoliciesCommand implements Runnable {
             this.env = env;
         }
 
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "NAME",
+                description = "With --k8s: the Policy to re-propagate (default: all in the namespace)")
+        String name;
+
         @Override
         public Integer call() throws InterruptedException {
             var out = spec.commandLine().getOut();
             var err = spec.commandLine().getErr();
+            K8sMode.Options k8s = K8sMode.Options.of(spec);
+            if (k8s.enabled()) {
+                return new K8sMode(k8s, env, out, err).reloadPolicies(name, json, java.time.Duration.ofSeconds(30));
+            }
+            if (name != null) {
+                err.println("error: a Policy NAME goes with --k8s; locally 'agent policies reload' reloads the main runtime's policy file");
+                return ExitCodes.USAGE;
+            }
             var outcome = io.devagent.policy.PolicyReload.request(context.state(env), WAIT);
             if (outcome.kind() != io.devagent.policy.PolicyReload.Outcome.Kind.ANSWERED) {
                 err.println("error: " + outcome.message());

@@ -52,8 +52,36 @@ final class RunCommand implements Callable<Integer>, CliContext.Aware {
                     + "of the workspace, and report the first step whose tool results differ (exit 1 if any)")
     String replay;
 
-    @Option(names = "--detach", description = "Hand GOAL to the main runtime and return at once with its run id (needs a main runtime)")
+    @Option(names = "--detach", description = "Hand GOAL to the main runtime and return at once with its run id (needs a main runtime); "
+            + "with --k8s, create the AgentRun and return")
     boolean detach;
+
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nWith --k8s (an AgentRun in the cluster; --run-id names it):%n")
+    K8sRunOptions k8sOptions;
+
+    /** The AgentRun's spec, beyond the goal. */
+    static final class K8sRunOptions {
+        @Option(names = "--model-url", paramLabel = "URL", description = "The model's base URL as the cluster reaches it (default: $LLM_BASE_URL)")
+        String modelUrl;
+        @Option(names = "--model", paramLabel = "NAME", description = "Model name (default: $LLM_MODEL, else the server's first)")
+        String model;
+        @Option(names = "--api-key-secret", paramLabel = "SECRET/KEY", description = "Secret key that holds the model's API key")
+        String apiKeySecret;
+        @Option(names = "--policy", paramLabel = "NAME", description = "Policy resource in the namespace (default: the default policy)")
+        String policy;
+        @Option(names = "--git", paramLabel = "URL", description = "Clone this repository as the workspace")
+        String git;
+        @Option(names = "--git-ref", paramLabel = "REF", description = "Branch, tag or commit of --git")
+        String gitRef;
+        @Option(names = "--pvc", paramLabel = "CLAIM[/SUBPATH]", description = "Use an existing PersistentVolumeClaim as the workspace")
+        String pvc;
+        @Option(names = "--max-steps", paramLabel = "N", description = "Upper bound on the run's steps")
+        Integer maxSteps;
+        @Option(names = "--storage", paramLabel = "SIZE", description = "Size of the run's state volume (default 1Gi)")
+        String storage;
+        @Option(names = "--image", paramLabel = "IMAGE", description = "Runtime image (default: the operator's)")
+        String image;
+    }
 
     private Environment env;
 
@@ -66,6 +94,24 @@ final class RunCommand implements Callable<Integer>, CliContext.Aware {
     public Integer call() throws PolicyException {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        K8sMode.Options k8s = K8sMode.Options.of(spec);
+        if (k8s.enabled()) {
+            if (replay != null || goal == null) {
+                err.println("error: agent --k8s run wants a GOAL (the main runtime and --replay are local)");
+                return ExitCodes.USAGE;
+            }
+            if (goal.isBlank()) {
+                err.println("error: the goal is empty; give one, e.g. agent --k8s run \"Summarize repo\"");
+                return ExitCodes.USAGE;
+            }
+            K8sRunOptions o = k8sOptions == null ? new K8sRunOptions() : k8sOptions;
+            return new K8sMode(k8s, env, out, err).run(new K8sMode.RunRequest(goal, runId, o.modelUrl, o.model, o.apiKeySecret,
+                    o.policy, o.image, o.storage, o.maxSteps, o.git, o.gitRef, o.pvc), json, detach);
+        }
+        if (k8sOptions != null) {
+            err.println("error: --model-url, --policy, --git and the other AgentRun options go with --k8s");
+            return ExitCodes.USAGE;
+        }
         if (replay != null) {
             return ReplayReport.replay(context.config(env), replay, out, err, json);
         }

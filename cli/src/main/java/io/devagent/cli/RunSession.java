@@ -1,11 +1,14 @@
 package io.devagent.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.audit.Redactor;
+import io.devagent.cli.k8s.StatusReporter;
 import io.devagent.config.Environment;
 import io.devagent.daemon.Protocol;
 import io.devagent.daemon.RuntimeClient;
 import io.devagent.json.Json;
 import io.devagent.model.ModelUnavailableException;
+import io.devagent.policy.PolicyHolder;
 import io.devagent.run.Agent;
 import io.devagent.run.AgentConfig;
 import io.devagent.run.RunControl;
@@ -164,6 +167,9 @@ final class RunSession {
 
     private int execute(Execution execution) {
         ProgressLine progress = new ProgressLine(err, ProgressLine.detect(json, env));
+        // In a pod the operator started, progress also goes into the AgentRun's status (the runtime's fields only).
+        Optional<StatusReporter> reporter = StatusReporter.fromEnvironment(env,
+                Redactor.from(config.env(), config.policy().get().redact()), err);
         RunListener listener = new RunListener() {
             @Override
             public void started(String runId, boolean resumed) {
@@ -172,17 +178,23 @@ final class RunSession {
                     out.flush();
                 }
                 progress.started(runId, resumed);
+                reporter.ifPresent(r -> r.started(runId, resumed));
             }
 
             @Override
             public void progress(int step, long totalTokens, String activity) {
                 progress.progress(step, totalTokens, activity);
+                reporter.ifPresent(r -> r.progress(step, totalTokens, activity));
             }
         };
         RunControl control = new RunControl();
         RunResult result;
-        try (AutoCloseable ignored = SignalPause.arm(control); McpTools mcp = McpTools.forLocalRun(config, err)) {
+        try (AutoCloseable report = () -> reporter.ifPresent(StatusReporter::close);
+             AutoCloseable ignored = SignalPause.arm(control);
+             AutoCloseable policyWatch = watchPolicyFile();
+             McpTools mcp = McpTools.forLocalRun(config, err)) {
             result = execution.run(mcp.agent(config), control, listener);
+            reporter.ifPresent(r -> r.finished(result));
         } catch (ModelUnavailableException e) {
             progress.end();
             err.println("error: " + e.getMessage());
@@ -201,6 +213,22 @@ final class RunSession {
         }
         progress.end();
         return report(result, false);
+    }
+
+    /**
+     * A run in this process follows edits of the policy file as the main runtime does (including the
+     * symlink swap of a mounted ConfigMap): a new version applies from the next tool call.
+     */
+    private AutoCloseable watchPolicyFile() {
+        if (config.policy() instanceof PolicyHolder holder) {
+            try {
+                return holder.watch();
+            } catch (IOException e) {
+                err.println("warning: cannot watch the policy file " + holder.file() + " for changes: " + e.getMessage());
+            }
+        }
+        return () -> {
+        };
     }
 
     /**

@@ -1,0 +1,27 @@
+package io.devagent.operator.dependent;
+
+import io.devagent.k8s.api.AgentRun;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+
+/** The run's own service account: its pods may patch their AgentRun's status and nothing else (see {@link RuntimeRoleDependent}). */
+public final class RuntimeAccountDependent extends CRUDKubernetesDependentResource<ServiceAccount, AgentRun> {
+
+    public RuntimeAccountDependent() {
+        super(ServiceAccount.class);
+        Children.watchOwnOnly(this, ServiceAccount.class);
+    }
+
+    @Override
+    protected ResourceID targetSecondaryResourceID(AgentRun run, Context<AgentRun> context) {
+        return new ResourceID(Children.runtimeAccount(run), run.getMetadata().getNamespace());
+    }
+
+    @Override
+    protected ServiceAccount desired(AgentRun run, Context<AgentRun> context) {
+        return new ServiceAccountBuilder().withMetadata(Children.meta(run, Children.runtimeAccount(run))).build();
+    }
+}

@@ -1,0 +1,318 @@
+package io.devagent.operator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.devagent.cli.Main;
+import io.devagent.config.Environment;
+import io.devagent.json.Json;
+import io.devagent.k8s.api.AgentRun;
+import io.devagent.k8s.api.AgentRunSpec;
+import io.devagent.k8s.api.AgentRunStatus;
+import io.devagent.policy.Policy;
+import io.devagent.testkit.ScriptedModelServer;
+import io.devagent.testkit.ScriptedModelServer.Reply;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole path on the mock API server: the operator creates a run's pod, a local "kubelet" runs
+ * the pod's {@code agent} command as a real process (its volume a directory, its model a scripted
+ * server) and reports the pod's phase back, and the runtime in that process reports its progress
+ * and answer into the AgentRun's status.
+ */
+class KubeletEndToEndTest extends OperatorTestBase {
+
+    @TempDir
+    Path root;
+    ScriptedModelServer model;
+    LocalKubelet kubelet;
+    Path kubeconfig;
+
+    @BeforeEach
+    void startKubelet() throws IOException {
+        model = ScriptedModelServer.start().selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS);
+        Map<String, String> env = new HashMap<>();
+        // The runtime finds the API server as it would in a cluster, here through the environment.
+        env.put("KUBERNETES_MASTER", client.getConfiguration().getMasterUrl());
+        env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+        env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+        env.put("LLM_RETRY_BASE_MS", "10");
+        env.put("LLM_MAX_RETRIES", "1");
+        kubelet = new LocalKubelet(client, NS, Files.createDirectories(root.resolve("node")), env);
+        kubeconfig = root.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                current-context: mock
+                clusters:
+                - name: mock
+                  cluster: {server: "%s"}
+                users:
+                - name: tester
+                  user: {token: mock-token}
+                contexts:
+                - name: mock
+                  context: {cluster: mock, user: tester, namespace: %s}
+                """.formatted(client.getConfiguration().getMasterUrl(), NS));
+    }
+
+    @AfterEach
+    void stopKubelet() {
+        kubelet.close();
+        model.close();
+    }
+
+    /** {@code agent --k8s ...} in this JVM, with the kubeconfig that points at the mock. */
+    Outcome agent(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Map<String, String> vars = new HashMap<>();
+        vars.put("KUBECONFIG", kubeconfig.toString());
+        vars.put("HOME", root.toString());
+        int exit = Main.run(args, new Environment(vars), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Outcome(exit, out.toString(), err.toString());
+    }
+
+    record Outcome(int exit, String out, String err) {
+        List<String> lines() {
+            return out.lines().toList();
+        }
+    }
+
+    /** A git repository to clone, as spec.workspace.git points at one. */
+    Path repository() throws Exception {
+        Path repo = Files.createDirectories(root.resolve("origin"));
+        Files.writeString(repo.resolve("README.md"), "# Demo\nHello from the repository.\n");
+        for (List<String> command : List.of(List.of("git", "init", "-q", "-b", "main"), List.of("git", "add", "README.md"),
+                List.of("git", "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "init"))) {
+            Process git = new ProcessBuilder(command).directory(repo.toFile()).redirectErrorStream(true).start();
+            assertThat(git.waitFor()).as(String.join(" ", command) + ": " + new String(git.getInputStream().readAllBytes())).isZero();
+        }
+        return repo;
+    }
+
+    /** Records every phase the AgentRun's status shows. */
+    List<String> recordPhases(String name) {
+        List<String> phases = new CopyOnWriteArrayList<>();
+        SharedIndexInformer<AgentRun> informer = client.resources(AgentRun.class).inNamespace(NS).withName(name)
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(AgentRun run) {
+                        record(run);
+                    }
+
+                    @Override
+                    public void onUpdate(AgentRun old, AgentRun run) {
+                        record(run);
+                    }
+
+                    @Override
+                    public void onDelete(AgentRun run, boolean unknownFinalState) {
+                    }
+
+                    private void record(AgentRun run) {
+                        String phase = phase(run);
+                        if (phase != null && (phases.isEmpty() || !phases.get(phases.size() - 1).equals(phase))) {
+                            phases.add(phase);
+                        }
+                    }
+                });
+        informers.add(informer);
+        return phases;
+    }
+
+    final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+    @AfterEach
+    void stopInformers() {
+        informers.forEach(SharedIndexInformer::close);
+    }
+
+    @Test
+    void anAgentRunGoesFromPendingToSucceededWithTheAnswerInItsStatus() throws Exception {
+        model.script(Reply.toolCall("read_file", "{\"path\":\"README.md\"}"), Reply.text("The repository says hello."));
+        Path repo = repository();
+        List<String> phases = recordPhases("hello");
+
+        // The user's side: agent --k8s run creates the AgentRun and follows it to its end.
+        Outcome run = agent("--k8s", "run", "Summarize repo", "--run-id", "hello", "--model-url", model.baseUrl(),
+                "--model", "scripted-model", "--git", repo.toUri().toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.lines().get(0)).isEqualTo("run_id: hello");
+        assertThat(run("hello").get().getStatus().getAnswer()).as("status %s; the pod's output: %s",
+                Json.write(run("hello").get().getStatus()), Files.readString(kubelet.log("hello-0"))).isNotNull();
+        assertThat(run.lines().get(run.lines().size() - 1)).isEqualTo("The repository says hello.");
+
+        AgentRun done = run("hello").get();
+        AgentRunStatus status = done.getStatus();
+        assertThat(status.getPhase()).isEqualTo("Succeeded");
+        assertThat(status.getAnswer()).isEqualTo("The repository says hello.");
+        assertThat(status.getRunId()).isEqualTo("hello");
+        assertThat(status.getCurrentStep()).isEqualTo(2);
+        assertThat(status.getTokens()).isPositive();
+        assertThat(status.getPodName()).isEqualTo("hello-0");
+        assertThat(status.condition("Ready").orElseThrow().getStatus()).isEqualTo("True");
+        poll("the phases Pending, then Succeeded", () -> List.copyOf(phases), p -> p.contains("Succeeded"));
+        assertThat(phases).startsWith("Pending").endsWith("Succeeded");
+
+        // The model read the cloned workspace; the run's state is on its volume, as the CLI left it.
+        JsonNode secondRequest = model.requests().get(1).path("messages");
+        assertThat(secondRequest.toString()).contains("Hello from the repository.");
+        Path volume = kubelet.volume("hello-state");
+        assertThat(volume.resolve("workspace/README.md")).exists();
+        JsonNode snapshot = Json.parse(Files.readString(volume.resolve("state/checkpoints/hello/snapshot.json")));
+        assertThat(snapshot.path("status").asText()).isEqualTo("succeeded");
+        Pod pod = pod("hello-0").get();
+        assertThat(pod.getStatus().getPhase()).isEqualTo("Succeeded");
+
+        // And it lists like a local run.
+        Outcome list = agent("--k8s", "checkpoints", "list", "--json");
+        assertThat(list.exit()).isZero();
+        JsonNode listed = Json.parse(list.out()).get(0);
+        assertThat(listed.path("run_id").asText()).isEqualTo("hello");
+        assertThat(listed.path("status").asText()).isEqualTo("succeeded");
+        assertThat(listed.path("current_step").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aPodKilledMidRunIsReplacedAndTheRunFinishesFromItsCheckpoint() throws Exception {
+        model.script(
+                Reply.toolCall("write_file", "{\"path\":\"notes.md\",\"content\":\"draft\\n\"}"),
+                // The first pod waits on the model until it is killed; the replacement's request is answered.
+                Reply.firstThen(1, Reply.delayed(120_000, Reply.text("never seen")), Reply.text("Finished from the checkpoint.")));
+        create("durable", scripted("Write notes", null));
+
+        // Step 1 is committed (its write is on the volume, its progress in the status) and step 2 waits on the model.
+        poll("the second model request", model::chatRequestCount, n -> n >= 2);
+        await(run("durable"), "step 1 reported by the runtime", r -> r.getStatus() != null
+                && r.getStatus().getCurrentStep() != null && r.getStatus().getCurrentStep() >= 1);
+        assertThat(kubelet.volume("durable-state").resolve("workspace/notes.md")).hasContent("draft");
+        poll("the first pod's process", () -> kubelet.running("durable-0"), Boolean::booleanValue);
+
+        kubelet.crash("durable-0");
+
+        AgentRun done = await(run("durable"), "Succeeded after the replacement", r -> "Succeeded".equals(phase(r)));
+        assertThat(done.getStatus().getAnswer()).isEqualTo("Finished from the checkpoint.");
+        assertThat(done.getStatus().getRestarts()).isEqualTo(1);
+        assertThat(done.getStatus().getPodName()).isEqualTo("durable-1");
+        assertThat(done.getStatus().getCurrentStep()).isEqualTo(2);
+        Pod killed = pod("durable-0").get();
+        assertThat(killed.getStatus().getPhase()).isEqualTo("Failed");
+        assertThat(killed.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isEqualTo(137);
+
+        // From the checkpoint: step 1 was not asked for again nor its write redone; the model saw its result.
+        assertThat(model.chatRequestCount()).isEqualTo(3);
+        JsonNode resumedRequest = model.requests().get(2).path("messages");
+        assertThat(resumedRequest.toString()).contains("write_file").contains("notes.md");
+        Path state = kubelet.volume("durable-state").resolve("state");
+        List<String> audit = Files.readAllLines(state.resolve("audit/run-durable.jsonl"));
+        assertThat(audit.stream().map(line -> parse(line).path("type").asText()))
+                .containsSubsequence("run_started", "tool_call", "run_resumed", "run_finished");
+        assertThat(audit.stream().map(KubeletEndToEndTest::parse).filter(e -> e.path("type").asText().equals("tool_call")
+                && e.path("data").toString().contains("write_file"))).hasSize(1);
+        assertThat(Files.readString(kubelet.log("durable-1"))).contains("run_id: durable");
+    }
+
+    @Test
+    void aSuspendedRunPausesAtACheckpointAndResumeFinishesIt() throws Exception {
+        model.script(
+                Reply.toolCall("write_file", "{\"path\":\"notes.md\",\"content\":\"draft\\n\"}"),
+                Reply.firstThen(1, Reply.delayed(120_000, Reply.text("never seen")), Reply.text("Resumed and done.")));
+        create("pausable", scripted("Write notes", null));
+        poll("the second model request", model::chatRequestCount, n -> n >= 2);
+        poll("the pod's process", () -> kubelet.running("pausable-0"), Boolean::booleanValue);
+
+        replaceSpec(run("pausable"), AgentRunReconcilerTest.withSuspend(run("pausable").get().getSpec(), true));
+
+        // The operator deletes the pod; the kubelet's SIGTERM pauses the run at a checkpoint (exit 143).
+        AgentRun suspended = await(run("pausable"), "Suspended with the pod gone",
+                r -> "Suspended".equals(phase(r)) && r.getStatus().getPodName() == null);
+        assertThat(poll("the paused process's exit", () -> kubelet.exitCode("pausable-0"), Objects::nonNull)).isEqualTo(143);
+        JsonNode snapshot = Json.parse(Files.readString(kubelet.volume("pausable-state").resolve("state/checkpoints/pausable/snapshot.json")));
+        assertThat(snapshot.path("status").asText()).isEqualTo("paused");
+        assertThat(snapshot.path("current_step").asInt()).isEqualTo(1);
+        assertThat(suspended.getStatus().getMessage()).contains("suspended at its last checkpoint");
+        AgentRun reported = await(run("pausable"), "the runtime's report of the pause", r -> "paused".equals(r.getStatus().getActivity()));
+        assertThat(reported.getStatus().getCurrentStep()).isEqualTo(1);
+
+        Outcome resume = agent("--k8s", "checkpoints", "resume", "pausable");
+
+        assertThat(resume.exit()).as(resume.err()).isZero();
+        assertThat(resume.lines()).first().isEqualTo("run_id: pausable");
+        assertThat(resume.lines()).last().isEqualTo("Resumed and done.");
+        AgentRun done = run("pausable").get();
+        assertThat(done.getSpec().suspend()).isFalse();
+        assertThat(done.getStatus().getPhase()).isEqualTo("Succeeded");
+        assertThat(done.getStatus().getRestarts()).isNull();
+        assertThat(model.chatRequestCount()).isEqualTo(3);
+        assertThat(Files.readString(kubelet.log("pausable-0"))).contains("resumed pausable");
+    }
+
+    @Test
+    void aRunningPodReloadsAPolicyChangeFromItsMountedFile() throws Exception {
+        createPolicy("team", new Policy(null, null, null, null, new Policy.Limits(30, null, null), null, null));
+        model.script(Reply.delayed(120_000, Reply.text("never seen")));
+        create("governed", scripted("Wait for the model", "team"));
+        poll("the first model request", model::chatRequestCount, n -> n >= 1);
+        Path audit = kubelet.volume("governed-state").resolve("state/audit/run-governed.jsonl");
+
+        replaceSpec(client.resources(io.devagent.k8s.api.PolicyResource.class).inNamespace(NS).withName("team"),
+                new Policy(null, new Policy.Tools(null, List.of("run_shell")), null, null, new Policy.Limits(25, null, null), null, null));
+        Outcome reload = agent("--k8s", "policies", "reload", "team");
+
+        assertThat(reload.exit()).as(reload.err()).isZero();
+        assertThat(reload.out()).startsWith("reloaded: policy team version ").contains("rendered into 1 run");
+        String version = run("governed").get().getStatus().getPolicyVersion();
+        assertThat(reload.out()).contains(version);
+        // The pod's runtime saw the kubelet swap the mounted file and took the new version, mid-run.
+        List<JsonNode> reloads = poll("a policy_reloaded event with version " + version + " in the run's audit log",
+                () -> events(audit, "policy_reloaded"),
+                events -> events.stream().anyMatch(e -> e.path("data").path("version").asText().equals(version)));
+        assertThat(reloads).allSatisfy(e -> {
+            assertThat(e.path("data").path("ok").asBoolean()).isTrue();
+            assertThat(e.path("data").path("trigger").asText()).isEqualTo("file changed");
+        });
+        assertThat(kubelet.running("governed-0")).isTrue();
+    }
+
+    static List<JsonNode> events(Path audit, String type) {
+        try {
+            return Files.exists(audit) ? Files.readAllLines(audit).stream().map(KubeletEndToEndTest::parse)
+                    .filter(e -> e.path("type").asText().equals(type)).toList() : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    static JsonNode parse(String line) {
+        try {
+            return Json.parse(line);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A spec whose model is the scripted server. */
+    AgentRunSpec scripted(String goal, String policyRef) {
+        return new AgentRunSpec(goal, null, new AgentRunSpec.Model(model.baseUrl(), "scripted-model", null), policyRef, null, null, null, null);
+    }
+}
