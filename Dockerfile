@@ -10,9 +10,11 @@ COPY testkit/pom.xml testkit/
 COPY agent-runtime/pom.xml agent-runtime/
 COPY cli/pom.xml cli/
 COPY bench/pom.xml bench/
-RUN mvn -B -q -pl cli -am dependency:go-offline -DexcludeReactor=true || true
+COPY operator-api/pom.xml operator-api/
+COPY operator/pom.xml operator/
+RUN mvn -B -q -pl cli,operator -am dependency:go-offline -DexcludeReactor=true || true
 COPY . .
-RUN mvn -B -q -pl cli -am package -DskipTests
+RUN mvn -B -q -pl cli,operator -am package -DskipTests
 
 FROM eclipse-temurin:21-jre-noble
 # git: the agent works on repositories; bubblewrap: the shell sandbox (needs user namespaces, see README).
@@ -25,6 +27,7 @@ RUN (userdel --remove ubuntu 2>/dev/null || true) \
  && mkdir -p /state /workspace /opt/dev-agent/release \
  && chown agent:agent /state /workspace
 COPY --from=build /src/cli/target/agent.jar /opt/dev-agent/agent.jar
+COPY --from=build /src/operator/target/dev-agent-operator.jar /opt/dev-agent/dev-agent-operator.jar
 # Release evidence the runtime copies into /state/release_artifacts at start.
 COPY --from=build /src/cli/target/sbom.cdx.json /opt/dev-agent/release/sbom.cdx.json
 COPY docker/agent docker/agent-healthcheck /usr/local/bin/

@@ -28,9 +28,6 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
 
-{{- define "dev-agent.runtimeServiceAccount" -}}
-{{- default (printf "%s-runtime" (include "dev-agent.fullname" .)) .Values.runtime.serviceAccount.name -}}
-{{- end -}}
 
 {{/* The restricted pod security profile: non-root, no privilege escalation, no capabilities, seccomp. */}}
 {{- define "dev-agent.podSecurityContext" -}}
