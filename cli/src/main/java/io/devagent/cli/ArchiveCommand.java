@@ -18,24 +18,15 @@ import java.util.concurrent.Callable;
         description = {"Move the audit logs of finished runs older than AGE, and a dated metrics.json snapshot, into",
                 "compressed archives under <state>/archive/<date>/ (or DIR). Each audit chain is verified first;",
                 "runs still in flight are never touched."})
-final class ArchiveCommand implements Callable<Integer>, CliContext.Aware {
+final class ArchiveCommand extends StateCommand implements Callable<Integer> {
 
-    @Mixin
-    CliContext context;
-    @Spec
-    CommandSpec spec;
     @Option(names = "--older-than", paramLabel = "AGE", defaultValue = "7d", description = "e.g. 7d, 12h, 30m, 0 (default: ${DEFAULT-VALUE})")
     String olderThan;
     @Option(names = "--to", paramLabel = "DIR", description = "Archive into DIR instead of <state>/archive")
     Path to;
     @Option(names = "--json", description = "Print what was done as JSON")
     boolean json;
-    private Environment env;
 
-    @Override
-    public void environment(Environment env) {
-        this.env = env;
-    }
 
     @Override
     public Integer call() throws Exception {

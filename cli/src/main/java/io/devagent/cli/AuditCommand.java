@@ -23,6 +23,7 @@ final class AuditCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say verify ID");
@@ -31,21 +32,12 @@ final class AuditCommand implements Runnable {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Check the hash chain of run ID's audit log (audit/run-ID.jsonl).",
                     "Exits 1 and names the first bad line when a line was edited, removed or reordered."})
-    static final class Verify implements Callable<Integer>, CliContext.Aware {
-        @Mixin
-        CliContext context;
-        @Spec
-        CommandSpec spec;
+    static final class Verify extends StateCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ID")
         String runId;
         @Option(names = "--json", description = "Print the result as JSON")
         boolean json;
-        private Environment env;
 
-        @Override
-        public void environment(Environment env) {
-            this.env = env;
-        }
 
         @Override
         public Integer call() {

@@ -26,25 +26,17 @@ final class CheckpointsCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list, show or resume");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Runs with status, current_step, updated_at and goal, newest first.")
-    static final class ListRuns implements Callable<Integer>, CliContext.Aware {
-        @Mixin
-        CliContext context;
-        @Spec
-        CommandSpec spec;
+    static final class ListRuns extends StateCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print a JSON array of snapshots")
         boolean json;
-        private Environment env;
 
-        @Override
-        public void environment(Environment env) {
-            this.env = env;
-        }
 
         @Override
         public Integer call() {
@@ -74,21 +66,12 @@ final class CheckpointsCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "The latest snapshot of run ID (default: the newest run), as JSON.")
-    static final class Show implements Callable<Integer>, CliContext.Aware {
-        @Mixin
-        CliContext context;
-        @Spec
-        CommandSpec spec;
+    static final class Show extends StateCommand implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "ID")
         String runId;
         @Option(names = "--json", description = "JSON output (the default for show)")
         boolean json;
-        private Environment env;
 
-        @Override
-        public void environment(Environment env) {
-            this.env = env;
-        }
 
         @Override
         public Integer call() {
@@ -113,21 +96,12 @@ final class CheckpointsCommand implements Runnable {
                     "A run that another live process owns is refused.",
                     "With --k8s: unsuspends the AgentRun ID and follows it to the end.",
                     "When a main runtime is alive for the state directory, the resume is handed to it and followed from here."})
-    static final class Resume implements Callable<Integer>, CliContext.Aware {
-        @Mixin
-        CliContext context;
-        @Spec
-        CommandSpec spec;
+    static final class Resume extends StateCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ID")
         String runId;
         @Option(names = "--json", description = "Print one JSON object at the end: run_id, status, answer, steps, tokens")
         boolean json;
-        private Environment env;
 
-        @Override
-        public void environment(Environment env) {
-            this.env = env;
-        }
 
         @Override
         public Integer call() throws PolicyException {

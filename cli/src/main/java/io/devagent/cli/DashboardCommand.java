@@ -23,23 +23,14 @@ import java.util.concurrent.CountDownLatch;
                 "MCP status and policy reload, on http://HOST:PORT/ (JSON API and a web page).",
                 "With AGENT_DASHBOARD_TOKEN set, every route but /health wants 'Authorization: Bearer <token>'.",
                 "Runs until stopped (SIGTERM or Ctrl-C)."})
-final class DashboardCommand implements Callable<Integer>, CliContext.Aware {
+final class DashboardCommand extends StateCommand implements Callable<Integer> {
 
-    @Mixin
-    CliContext context;
-    @Spec
-    CommandSpec spec;
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "7081", description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
             description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 in a container)")
     String host;
-    private Environment env;
 
-    @Override
-    public void environment(Environment env) {
-        this.env = env;
-    }
 
     @Override
     public Integer call() throws Exception {

@@ -37,6 +37,7 @@ final class McpCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list or check");
@@ -45,19 +46,10 @@ final class McpCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"Endpoints with their transport, auth (redacted), rate limit, and the status last recorded: state, "
                     + "checked_at, latency, tools.", "A running main runtime keeps that status current; 'agent mcp check' probes now."})
-    static final class ListEndpoints implements Callable<Integer>, CliContext.Aware {
-        @Mixin
-        CliContext context;
-        @Spec
-        CommandSpec spec;
+    static final class ListEndpoints extends StateCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print the endpoints file as JSON, secrets replaced by [REDACTED]")
         boolean json;
-        private Environment env;
 
-        @Override
-        public void environment(Environment env) {
-            this.env = env;
-        }
 
         @Override
         public Integer call() {
@@ -110,19 +102,10 @@ final class McpCommand implements Runnable {
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Probe every endpoint now (connect, list its tools), record each status in the file, and report.",
                     "Exits 1 if any endpoint is down or unauthorized."})
-    static final class Check implements Callable<Integer>, CliContext.Aware {
-        @Mixin
-        CliContext context;
-        @Spec
-        CommandSpec spec;
+    static final class Check extends StateCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print {\"ok\", \"endpoints\": [{\"name\", \"state\", \"tools\", \"latency_ms\", \"checked_at\", \"error\"}]}")
         boolean json;
-        private Environment env;
 
-        @Override
-        public void environment(Environment env) {
-            this.env = env;
-        }
 
         @Override
         public Integer call() {

@@ -22,6 +22,7 @@ final class PoliciesCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say show or validate FILE");
@@ -29,17 +30,8 @@ final class PoliciesCommand implements Runnable {
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "The policy in force: the policy file (or the defaults) combined with the environment (ALLOW_NET).")
-    static final class Show implements Callable<Integer>, CliContext.Aware {
-        @Mixin
-        CliContext context;
-        @Spec
-        CommandSpec spec;
-        private Environment env;
+    static final class Show extends StateCommand implements Callable<Integer> {
 
-        @Override
-        public void environment(Environment env) {
-            this.env = env;
-        }
 
         @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "NAME", description = "With --k8s: the Policy (default: all in the namespace)")
         String name;
@@ -83,20 +75,11 @@ final class PoliciesCommand implements Runnable {
             description = {"Send SIGHUP to the main runtime (the pid in agent.pid) and report whether it accepted the policy file.",
                     "With --k8s: make the operator render Policy NAME again into every run that references it, and wait for it.",
                     "A file that does not parse or validate is rejected and the policy in force stays."})
-    static final class Reload implements Callable<Integer>, CliContext.Aware {
+    static final class Reload extends StateCommand implements Callable<Integer> {
         private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(10);
-        @Mixin
-        CliContext context;
-        @Spec
-        CommandSpec spec;
         @picocli.CommandLine.Option(names = "--json", description = "Print the runtime's reload result as JSON")
         boolean json;
-        private Environment env;
 
-        @Override
-        public void environment(Environment env) {
-            this.env = env;
-        }
 
         @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "NAME",
                 description = "With --k8s: the Policy to re-propagate (default: all in the namespace)")

@@ -30,13 +30,9 @@ import java.util.concurrent.Callable;
                 "SIGINT or SIGTERM pauses the run at a checkpoint; 'agent checkpoints resume ID' continues it.",
                 "With no GOAL: the main runtime, the long-lived process that takes goals over <state>/agent.sock,",
                 "several at once; SIGTERM or SIGINT pauses its runs at a checkpoint and stops it."})
-final class RunCommand implements Callable<Integer>, CliContext.Aware {
+final class RunCommand extends StateCommand implements Callable<Integer> {
 
-    @Mixin
-    CliContext context;
 
-    @Spec
-    CommandSpec spec;
 
     @Parameters(arity = "0..1", paramLabel = "GOAL", description = "What the agent should do, e.g. \"Summarize repo\"")
     String goal;
@@ -83,12 +79,7 @@ final class RunCommand implements Callable<Integer>, CliContext.Aware {
         String image;
     }
 
-    private Environment env;
 
-    @Override
-    public void environment(Environment env) {
-        this.env = env;
-    }
 
     @Override
     public Integer call() throws PolicyException {
