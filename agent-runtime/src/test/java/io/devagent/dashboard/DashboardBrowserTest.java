@@ -65,11 +65,8 @@ class DashboardBrowserTest {
                 """);
         live = runs.live("live-run", "Keep listing the files until stopped", 400);
         StateView view = runs.view();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (view.run("live-run").isEmpty()) {
-            assertThat(System.nanoTime()).as("the live run's first checkpoint").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        io.devagent.testkit.Await.until("the live run's first checkpoint", view.state().checkpoints(), WAIT,
+                () -> view.run("live-run").isPresent());
         dashboard = Dashboard.start(view, DashboardOptions.defaults().withPort(0).withToken(Optional.of(TOKEN)));
         browser = Chromium.start(Files.createDirectories(root.resolve("browser-home")), 1440, 1000);
     }

@@ -131,11 +131,8 @@ class DashboardLogStreamTest {
     @Test
     void aRealRunStreamsItsStepsAsItWritesThem() throws Exception {
         RealRuns.Live live = runs.live("busy", "List the files until stopped", 150);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Files.exists(runs.auditLog("busy"))) {
-            assertThat(System.nanoTime()).as("the run to start its audit log").isLessThan(deadline);
-            Thread.onSpinWait();
-        }
+        io.devagent.testkit.Await.until("the run to start its audit log", runs.auditLog("busy").getParent(), WAIT,
+                () -> Files.exists(runs.auditLog("busy")));
         long beforeOpen = lines("busy");
         try (Sse sse = follow("/logs/busy?follow=true", Map.of())) {
             List<Sse.Event> events = sse.next(12, WAIT);

@@ -144,15 +144,14 @@ final class McpRunFixture implements AutoCloseable {
 
     /** Polls {@code condition} until it holds, failing after {@code timeout}. */
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Object monitor = new Object();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting until " + what);
-            }
-            synchronized (monitor) {
-                monitor.wait(20); // a poll interval, not a guess at how long something takes
-            }
+        try {
+            // The registry writes its status into the endpoints file: re-check at each change of the temp directory.
+            io.devagent.testkit.Await.until(what, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), timeout,
+                    condition::getAsBoolean);
+        } catch (InterruptedException | AssertionError e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -245,9 +245,8 @@ class ModelClientRetryTest {
                 throw new CompletionException(e);
             }
         });
-        while (server.chatRequestCount() < 1 || caller.get() == null) {
-            Thread.onSpinWait();
-        }
+        // The caller is set before the request is sent, so it is known once the request arrives.
+        server.awaitChatRequests(1, Duration.ofSeconds(10));
         caller.get().interrupt();
 
         ExecutionException e = catchThrowableOfType(ExecutionException.class, call::get);

@@ -203,16 +203,9 @@ final class HostileRun {
         return Probe.of("http_fetch", "{\"url\":" + json(url) + "}");
     }
 
-    /** Polls {@code condition} every 50 ms for at most {@code limit}. */
-    static boolean eventually(Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return condition.getAsBoolean();
+    /** Whether {@code condition} holds within {@code limit}, re-checked at each change under {@code dir}. */
+    static boolean eventually(Path dir, Duration limit, BooleanSupplier condition) throws Exception {
+        return io.devagent.testkit.Await.eventually(dir, limit, condition::getAsBoolean);
     }
 
     /** Skips when bubblewrap cannot run here, except in CI, where it must. */

@@ -195,6 +195,6 @@ class HostileShellTest {
         }
         List<Path> late = List.of(ws.resolve("late.txt"), ws.resolve("late-nohup.txt"), ws.resolve("late-setsid.txt"), ws.resolve("late-double.txt"));
         // Well past the moment the children would have written, had they survived.
-        assertThat(eventually(Duration.ofSeconds(4), () -> late.stream().anyMatch(Files::exists))).isFalse();
+        assertThat(eventually(ws, Duration.ofSeconds(4), () -> late.stream().anyMatch(Files::exists))).isFalse();
     }
 }

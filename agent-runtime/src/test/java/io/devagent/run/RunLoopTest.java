@@ -280,10 +280,7 @@ class RunLoopTest {
                 failures.add(e);
             }
         });
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (server.chatRequestCount() == 0 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        server.awaitChatRequests(1, java.time.Duration.ofSeconds(5));
         assertThatThrownBy(() -> fx.agent().resume("race-1", new RunControl(), RunListener.NONE))
                 .isInstanceOf(RunException.class).hasMessageContaining("already being run by process");
         owner.join();
@@ -305,10 +302,7 @@ class RunLoopTest {
                 throw new AssertionError(e);
             }
         });
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (server.chatRequestCount() < 2 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        server.awaitChatRequests(2, java.time.Duration.ofSeconds(10));
         control.requestPause("paused by test");
         runner.join(10_000);
 

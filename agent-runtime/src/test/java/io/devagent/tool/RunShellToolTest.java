@@ -117,10 +117,10 @@ class RunShellToolTest {
         assertThat(took).as("time to return").isLessThan(Duration.ofSeconds(8));
         assertThat(result.error()).isTrue();
         assertThat(result.output()).startsWith("error: timed out after 1s").contains("started");
-        assertThat(eventually(Duration.ofSeconds(3), () -> processesWith(shortSleep, longSleep).isEmpty()))
+        assertThat(eventually(ws, Duration.ofSeconds(3), () -> processesWith(shortSleep, longSleep).isEmpty()))
                 .as("processes left: %s", processesWith(shortSleep, longSleep)).isTrue();
         // Past the moment the child would have written, had it survived.
-        assertThat(eventually(Duration.ofSeconds(4), () -> Files.exists(ws.resolve("late.txt")))).isFalse();
+        assertThat(eventually(ws, Duration.ofSeconds(4), () -> Files.exists(ws.resolve("late.txt")))).isFalse();
     }
 
     @Test
@@ -130,7 +130,7 @@ class RunShellToolTest {
         ToolResult result = run("(sleep 1.5" + TAG + "; echo late > late.txt) & echo done", context(ws));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(result.output()).isEqualTo("exit code: 0\ndone\n");
-        assertThat(eventually(Duration.ofSeconds(3), () -> Files.exists(ws.resolve("late.txt")))).isFalse();
+        assertThat(eventually(ws, Duration.ofSeconds(3), () -> Files.exists(ws.resolve("late.txt")))).isFalse();
         assertThat(processesWith("1.5" + TAG)).isEmpty();
     }
 
@@ -146,12 +146,12 @@ class RunShellToolTest {
                 thrown.set(t);
             }
         });
-        assertThat(eventually(Duration.ofSeconds(10), () -> Files.exists(ws.resolve("started.txt")))).isTrue();
+        assertThat(eventually(ws, Duration.ofSeconds(10), () -> Files.exists(ws.resolve("started.txt")))).isTrue();
         caller.interrupt();
         caller.join(5000);
         assertThat(caller.isAlive()).isFalse();
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
-        assertThat(eventually(Duration.ofSeconds(3), () -> processesWith("30." + TAG).isEmpty())).isTrue();
+        assertThat(eventually(ws, Duration.ofSeconds(3), () -> processesWith("30." + TAG).isEmpty())).isTrue();
     }
 
     @Test

@@ -81,16 +81,9 @@ final class ToolFixtures {
         }
     }
 
-    /** Polls {@code condition} every 50 ms until it holds or {@code limit} passes; returns whether it held. */
-    static boolean eventually(Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return condition.getAsBoolean();
+    /** Whether {@code condition} holds within {@code limit}, re-checked at each change under {@code dir}. */
+    static boolean eventually(Path dir, Duration limit, BooleanSupplier condition) throws Exception {
+        return io.devagent.testkit.Await.eventually(dir, limit, condition::getAsBoolean);
     }
 
     /** Skips when a helper program is missing, except in CI, where a missing tool must fail the build. */

@@ -54,11 +54,7 @@ class ArchiveTest {
         Path tampered = fx.state.resolve("audit/run-done-2.jsonl");
         Files.writeString(tampered, Files.readString(tampered).replace("second", "SECOND"));
         CompletableFuture<CliFixture.Outcome> inFlight = CompletableFuture.supplyAsync(() -> fx.agent("run", "slow", "--run-id", "busy"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (server.chatRequestCount() < 4) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+        server.awaitChatRequests(4, java.time.Duration.ofSeconds(30));
 
         CliFixture.Outcome archived = fx.agent("archive", "--older-than", "0", "--json");
 
@@ -109,13 +105,11 @@ class ArchiveTest {
         fx.vars.put("AGENT_RELEASE_DIR", evidence.toString());
         Process runtime = fx.spawnNamed("runtime", "run");
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.exists(fx.state.resolve("release_artifacts/sbom.cdx.json.sig"))
-                    || PidFile.read(fx.state.resolve("agent.pid")).map(PidFile.Owner::pid).equals(Optional.empty())) {
+            io.devagent.testkit.Await.until("the release evidence in the state", fx.state, java.time.Duration.ofSeconds(60), () -> {
                 assertThat(runtime.isAlive()).as(fx.err("runtime")).isTrue();
-                assertThat(System.nanoTime()).isLessThan(deadline);
-                TimeUnit.MILLISECONDS.sleep(25);
-            }
+                return Files.exists(fx.state.resolve("release_artifacts/sbom.cdx.json.sig"))
+                        && PidFile.read(fx.state.resolve("agent.pid")).isPresent();
+            });
             assertThat(fx.state.resolve("release_artifacts/sbom.cdx.json")).hasContent("{\"bomFormat\":\"CycloneDX\"}");
             try (var files = Files.list(fx.state.resolve("release_artifacts"))) {
                 assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(List.of("sbom.cdx.json", "sbom.cdx.json.sig").toArray(String[]::new));

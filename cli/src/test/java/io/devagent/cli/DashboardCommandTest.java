@@ -76,11 +76,7 @@ class DashboardCommandTest {
     }
 
     private void await(String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!check.holds()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(25);
-        }
+        io.devagent.testkit.Await.until(what, fx.state, java.time.Duration.ofSeconds(60), check::holds);
     }
 
     private static <T> T get(Future<T> future) throws Exception {

@@ -372,20 +372,14 @@ class MainRuntimeTest {
     }
 
     private void awaitRequests(int n) throws Exception {
-        await("the model to get request " + n, () -> server.chatRequestCount() >= n);
+        server.awaitChatRequests(n, DEADLINE);
     }
 
     private interface Condition {
         boolean holds() throws Exception;
     }
 
-    private static void await(String what, Condition condition) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+    private void await(String what, Condition condition) throws Exception {
+        io.devagent.testkit.Await.until(what, fx.state, DEADLINE, condition::holds);
     }
 }

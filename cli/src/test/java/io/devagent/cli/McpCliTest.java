@@ -231,16 +231,7 @@ class McpCliTest {
         assertThat(fx.agent("audit", "verify", "mcp-crash").exit()).isZero();
     }
 
-    private static void await(String what, BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Object monitor = new Object();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                Assertions.fail("timed out waiting until " + what);
-            }
-            synchronized (monitor) {
-                monitor.wait(50);
-            }
-        }
+    private void await(String what, BooleanSupplier condition) throws Exception {
+        io.devagent.testkit.Await.until(what, fx.state, Duration.ofSeconds(60), condition::getAsBoolean);
     }
 }

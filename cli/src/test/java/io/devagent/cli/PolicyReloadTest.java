@@ -176,12 +176,10 @@ class PolicyReloadTest {
     }
 
     private void await(String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!check.holds()) {
+        io.devagent.testkit.Await.until(what, fx.state, java.time.Duration.ofSeconds(60), () -> {
             assertThat(runtime.isAlive()).as("the main runtime died while waiting for " + what + ": " + fx.err("runtime")).isTrue();
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(25);
-        }
+            return check.holds();
+        });
     }
 
 }

@@ -98,10 +98,6 @@ class ProcessLifecycleTest {
     }
 
     private void awaitRequests(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (server.chatRequestCount() < n) {
-            assertThat(System.nanoTime()).as("the agent should reach request %d", n).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+        server.awaitChatRequests(n, java.time.Duration.ofSeconds(60));
     }
 }

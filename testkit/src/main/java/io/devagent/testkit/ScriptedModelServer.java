@@ -46,6 +46,8 @@ public final class ScriptedModelServer implements AutoCloseable {
     private final List<Map<String, List<String>>> chatHeaders = new CopyOnWriteArrayList<>();
     private final List<Map<String, List<String>>> modelsHeaders = new CopyOnWriteArrayList<>();
     private final AtomicInteger chatCount = new AtomicInteger();
+    /** Notified at each chat request, so that tests wait on arrivals instead of polling. */
+    private final Object arrivals = new Object();
     private volatile int modelsStatus = 200;
     private volatile Selector selector = Selector.REQUEST_COUNT;
     private volatile List<String> models = List.of("scripted-model");
@@ -123,6 +125,24 @@ public final class ScriptedModelServer implements AutoCloseable {
         return counts;
     }
 
+    /**
+     * Blocks until at least {@code n} chat requests have arrived; fails with {@code what} when
+     * {@code limit} passes first.
+     */
+    public void awaitChatRequests(int n, java.time.Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (arrivals) {
+            while (chatCount.get() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("the scripted model got " + chatCount.get() + " of the " + n
+                            + " chat requests expected within " + limit.toSeconds() + " s");
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(arrivals, left);
+            }
+        }
+    }
+
     public int chatRequestCount() {
         return chatCount.get();
     }
@@ -179,6 +199,9 @@ public final class ScriptedModelServer implements AutoCloseable {
         requests.add(request);
         chatHeaders.add(headers(exchange));
         int count = chatCount.getAndIncrement();
+        synchronized (arrivals) {
+            arrivals.notifyAll();
+        }
         int index = selector == Selector.REQUEST_COUNT ? count : assistantTurns(request);
         Reply reply = index < script.size() ? script.get(index) : fallback;
         reply.serve(exchange, request);
