@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -35,12 +36,23 @@ public final class Redactor {
             Pattern.compile("(?i)(?<=bearer )[A-Za-z0-9._~+/-]{8,}=*"),
             Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----"));
 
+    private static final Pattern BACK_REFERENCE = Pattern.compile("\\\\(\\d|k<)");
+    /** Field names seen so far and whether they name a secret: a run uses a few dozen names, over and over. */
+    private static final Map<String, Boolean> SECRET_FIELDS = new ConcurrentHashMap<>();
+
     private final List<String> secrets;
     private final List<Pattern> patterns;
+    /** {@link #patterns} as one alternation, so that a string is scanned once, not once per pattern. */
+    private final Pattern anyPattern;
+    /** Patterns with back references, which an alternation would renumber: applied on their own. */
+    private final List<Pattern> alone;
 
     private Redactor(List<String> secrets, List<Pattern> patterns) {
         this.secrets = secrets;
         this.patterns = patterns;
+        List<Pattern> combinable = patterns.stream().filter(p -> !BACK_REFERENCE.matcher(p.pattern()).find()).toList();
+        this.anyPattern = Pattern.compile(String.join("|", combinable.stream().map(p -> "(?:" + p.pattern() + ")").toList()));
+        this.alone = patterns.stream().filter(p -> !combinable.contains(p)).toList();
     }
 
     /** Secrets from the environment's secret-named variables, plus the given extra patterns. */
@@ -82,10 +94,22 @@ public final class Redactor {
                 out = out.replace(secret, MASK);
             }
         }
-        for (Pattern pattern : patterns) {
+        out = anyPattern.matcher(out).replaceAll(MASK);
+        for (Pattern pattern : alone) {
             out = pattern.matcher(out).replaceAll(MASK);
         }
         return out;
+    }
+
+    private static boolean secretField(String name) {
+        Boolean known = SECRET_FIELDS.get(name);
+        if (known == null) {
+            known = SECRET_FIELD.matcher(name).matches();
+            if (SECRET_FIELDS.size() < 10_000) { // names come from tools and models: bounded, not trusted
+                SECRET_FIELDS.put(name, known);
+            }
+        }
+        return known;
     }
 
     /** A redacted deep copy: string values are redacted, and fields named like secrets are masked. */
@@ -101,7 +125,7 @@ public final class Redactor {
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                boolean secretField = SECRET_FIELD.matcher(field.getKey()).matches() && field.getValue().isTextual();
+                boolean secretField = field.getValue().isTextual() && secretField(field.getKey());
                 copy.set(field.getKey(), secretField ? TextNode.valueOf(MASK) : redact(field.getValue()));
             }
             return copy;

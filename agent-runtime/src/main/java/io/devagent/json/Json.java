@@ -1,6 +1,7 @@
 package io.devagent.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +34,24 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName(), e);
         }
+    }
+
+    /** Compact JSON as UTF-8 bytes, without a String in between. */
+    public static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * {@code node} serialised now and kept as its JSON text: writing it again later (into a
+     * request, say) copies the text instead of walking the tree. Only for nodes that are written,
+     * not read: the result has no fields.
+     */
+    public static JsonNode raw(JsonNode node) {
+        return MAPPER.getNodeFactory().rawValueNode(new RawValue(write(node)));
     }
 
     public static String pretty(Object value) {

@@ -11,6 +11,10 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -54,12 +58,15 @@ public final class Metrics {
         this.totalTokens = Counter.builder("agent.tokens").tag("kind", "total").register(registry);
     }
 
-    private static final java.util.concurrent.ExecutorService FLUSHER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    /** How often, at most, a running run rewrites {@code metrics.json} behind it; the end of a run writes at once. */
+    private static final long FLUSH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final ScheduledExecutorService FLUSHER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "metrics-flush");
         t.setDaemon(true);
         return t;
     });
-    private final java.util.concurrent.atomic.AtomicBoolean flushPending = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean flushPending = new AtomicBoolean();
+    private volatile long lastFlushNanos = System.nanoTime() - FLUSH_INTERVAL_NANOS;
     private final Counter promptTokens;
     private final Counter completionTokens;
     private final Counter totalTokens;
@@ -90,19 +97,21 @@ public final class Metrics {
     }
 
     /**
-     * Flushes soon, on a background thread, coalescing requests that arrive while one is pending:
-     * the step's checkpoint does not wait for the metrics file. {@link #flush} still writes at once.
+     * Flushes soon, on a background thread, at most once a second, coalescing the requests that
+     * arrive meanwhile: a step's checkpoint does not wait for the metrics file, and a fast run does
+     * not rewrite it at every step. {@link #flush} still writes at once.
      */
     public void flushSoon(Path metricsFile) {
         if (flushPending.compareAndSet(false, true)) {
-            FLUSHER.execute(() -> {
+            long delay = Math.max(0, lastFlushNanos + FLUSH_INTERVAL_NANOS - System.nanoTime());
+            FLUSHER.schedule(() -> {
                 flushPending.set(false);
                 try {
                     flush(metricsFile);
                 } catch (IOException ignored) {
                     // the next flush (at the latest, the run's end, which is synchronous) writes it
                 }
-            });
+            }, delay, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -112,6 +121,7 @@ public final class Metrics {
 
     /** Adds what was recorded since the last flush to {@code metrics.json}, atomically and under a file lock. */
     public synchronized void flush(Path metricsFile) throws IOException {
+        lastFlushNanos = System.nanoTime();
         MetricsDelta delta = new MetricsDelta();
         for (var entry : toolLatency.entrySet()) {
             String tool = entry.getKey();

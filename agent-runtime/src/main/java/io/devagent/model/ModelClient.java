@@ -111,7 +111,7 @@ public final class ModelClient implements ChatModel {
         if (settings.stream()) {
             body.putObject("stream_options").put("include_usage", true);
         }
-        byte[] payload = Json.write(body).getBytes(StandardCharsets.UTF_8);
+        byte[] payload = Json.bytes(body);
         String url = settings.baseUrl() + "/chat/completions";
         String lastProblem = "no attempt made";
         for (int attempt = 0; attempt <= settings.maxRetries(); attempt++) {

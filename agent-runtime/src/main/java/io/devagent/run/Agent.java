@@ -3,6 +3,7 @@ package io.devagent.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.audit.AuditLog;
 import io.devagent.audit.Redactor;
+import io.devagent.checkpoint.SnapshotWriter;
 import io.devagent.checkpoint.CheckpointException;
 import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.RunJournal;
@@ -154,7 +155,8 @@ public final class Agent {
     private RunResult execute(RunJournal.Recovered run, RunJournal journal, Workspace workspace, boolean resumed,
                               RunControl control, RunListener listener) throws RunException, InterruptedException {
         Redactor redactor = redactor();
-        try (journal; AuditLog audit = AuditLog.open(config.state().auditLog(run.runId()), run.runId(), redactor)) {
+        try (journal; AuditLog audit = AuditLog.open(config.state().auditLog(run.runId()), run.runId(), redactor);
+             SnapshotWriter snapshots = new SnapshotWriter(checkpoints)) {
             // Every reload attempt while the run works is on its record, accepted or not.
             Consumer<ReloadResult> onReload = result -> {
                 try {
@@ -176,7 +178,7 @@ public final class Agent {
                 holder.addListener(onReload);
             }
             try {
-                RunLoop loop = new RunLoop(run, journal, audit, checkpoints, workspace, model, tools, metrics, config, redactor, control, listener);
+                RunLoop loop = new RunLoop(run, journal, audit, snapshots, workspace, model, tools, metrics, config, redactor, control, listener);
                 return loop.run(resumed);
             } finally {
                 if (holder != null) {

@@ -9,14 +9,18 @@ import io.devagent.model.TextToolCalls;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The messages sent to the model: a system prompt, the goal, and each step's messages in order. */
+/**
+ * The messages sent to the model: a system prompt, the goal, and each step's messages in order.
+ * The history is kept already serialised: every request sends all of it, and writing each message
+ * once instead of at every step keeps a step's cost flat as the run grows.
+ */
 final class Conversation {
 
     private final List<JsonNode> history = new ArrayList<>();
     private ObjectNode system;
 
     Conversation(String goal) {
-        history.add(Json.object().put("role", "user").put("content", goal));
+        history.add(Json.raw(Json.object().put("role", "user").put("content", goal)));
     }
 
     void system(String workspace, boolean networkAllowed, boolean textConvention, ArrayNode toolSchemas) {
@@ -34,8 +38,9 @@ final class Conversation {
         system = Json.object().put("role", "system").put("content", prompt.toString());
     }
 
+    /** Messages are not changed once added. */
     void addAll(List<? extends JsonNode> messages) {
-        history.addAll(messages);
+        messages.forEach(message -> history.add(Json.raw(message)));
     }
 
     /** The messages of the next request: the system prompt, the history, then {@code upcoming} (not yet committed). */

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.audit.AuditLog;
 import io.devagent.audit.Redactor;
 import io.devagent.checkpoint.CheckpointException;
-import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.RunJournal;
 import io.devagent.checkpoint.Snapshot;
+import io.devagent.checkpoint.SnapshotWriter;
 import io.devagent.checkpoint.Snapshot.Tokens;
 import io.devagent.json.Json;
 import io.devagent.metrics.Metrics;
@@ -57,6 +57,7 @@ import java.util.Optional;
 final class RunLoop {
 
     private static final int AUDIT_OUTPUT_EXCERPT = 2000;
+    private static final long PID = ProcessHandle.current().pid();
 
     private final String runId;
     private final String goal;
@@ -64,7 +65,7 @@ final class RunLoop {
     private final String createdAt;
     private final RunJournal journal;
     private final AuditLog audit;
-    private final Checkpoints checkpoints;
+    private final SnapshotWriter snapshots;
     private final Workspace workspace;
     private final ChatModel client;
     private final ToolRegistry tools;
@@ -94,7 +95,7 @@ final class RunLoop {
     /** The answer of a final step committed before the run stopped: resume only records the finish. */
     private final String committedAnswer;
 
-    RunLoop(RunJournal.Recovered run, RunJournal journal, AuditLog audit, Checkpoints checkpoints, Workspace workspace,
+    RunLoop(RunJournal.Recovered run, RunJournal journal, AuditLog audit, SnapshotWriter snapshots, Workspace workspace,
             ChatModel client, ToolRegistry tools, Metrics metrics, AgentConfig config, Redactor redactor, RunControl control,
             RunListener listener) {
         this.runId = run.runId();
@@ -103,7 +104,7 @@ final class RunLoop {
         this.createdAt = run.createdAt();
         this.journal = journal;
         this.audit = audit;
-        this.checkpoints = checkpoints;
+        this.snapshots = snapshots;
         this.workspace = workspace;
         this.client = client;
         this.tools = tools;
@@ -477,10 +478,12 @@ final class RunLoop {
             journal.tornStepForCrashTest(committed, persisted, usage);
             crash.crash();
         }
+        // The step's audit lines so far become durable with the step, in one shared fsync.
         if (answer != null) {
-            journal.finalStep(committed, persisted, usage, redactor.redact(plan), redactor.redact(answer));
+            journal.finalStep(committed, persisted, usage, redactor.redact(plan), redactor.redact(answer), audit::sync);
         } else {
-            journal.step(committed, persisted, usage, redactor.redact(plan), verdict == null ? null : verdict.toJson(), stepFiles);
+            journal.step(committed, persisted, usage, redactor.redact(plan), verdict == null ? null : verdict.toJson(), stepFiles,
+                    audit::sync);
         }
         crash.at("after_step_commit");
         step = committed;
@@ -488,11 +491,12 @@ final class RunLoop {
         notes.clear();
         stepFiles.clear();
         pending = null;
-        saveSnapshot(Snapshot.RUNNING, null, null);
+        // The snapshot and metrics.json are views of the journal: written behind the run, not waited for.
+        snapshots.soon(snapshot(Snapshot.RUNNING, null, null));
         crash.at("after_snapshot");
+        // Durable with the next step's commit, or the run's end: a crash before that loses this line, never the step.
         audit.append("checkpoint", Json.object().put("step", step).put("journal_bytes", journal.bytes())
                 .put("tokens", tokens.total()));
-        audit.sync();
         metrics.flushSoon(config.state().metricsFile());
         listener.progress(step, tokens.total(), "step " + step + " saved");
     }
@@ -526,11 +530,16 @@ final class RunLoop {
         return new RunResult(runId, status, redactor.redact(answer), step, tokens, redactor.redact(message), modelUnavailable);
     }
 
+    /** Writes the snapshot now: a change of status is visible at once. */
     private void saveSnapshot(String status, String answer, String message) throws CheckpointException {
-        Long pid = Snapshot.RUNNING.equals(status) ? ProcessHandle.current().pid() : null;
-        checkpoints.writeSnapshot(new Snapshot(runId, redactor.redact(goal), status, step, Instant.now().toString(), createdAt, model,
+        snapshots.now(snapshot(status, answer, message));
+    }
+
+    private Snapshot snapshot(String status, String answer, String message) {
+        Long pid = Snapshot.RUNNING.equals(status) ? PID : null;
+        return new Snapshot(runId, redactor.redact(goal), status, step, Instant.now().toString(), createdAt, model,
                 workspace.root().toString(), tokens, redactor.redact(plan), redactor.redact(answer), redactor.redact(message), lastTool,
-                journal.bytes(), pid));
+                journal.bytes(), pid);
     }
 
     private ArrayNode toolSchemas(Policy policy) {

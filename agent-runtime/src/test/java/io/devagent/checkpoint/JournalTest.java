@@ -49,7 +49,7 @@ class JournalTest {
         try (RunJournal journal = new RunJournal(checkpoints.create(RUN))) {
             journal.start(RUN, "make the tests pass", "qwen", "/workspace", "2026-01-01T12:00:00Z");
             for (int i = 1; i <= steps; i++) {
-                journal.step(i, List.of(message("assistant", "step " + i)), new Tokens(10, 5, 15), null, null, null);
+                journal.step(i, List.of(message("assistant", "step " + i)), new Tokens(10, 5, 15), null, null, null, null);
             }
         }
     }
@@ -68,7 +68,7 @@ class JournalTest {
             assertThat(journal.bytes()).isZero();
             journal.start(RUN, "goal", "m", "/w", "2026-01-01T12:00:00Z");
             assertThat(journal.bytes()).isEqualTo(Files.size(journalFile()));
-            journal.step(1, List.of(message("user", "multi\nline\ncontent")), new Tokens(1, 2, 3), "plan", null, null);
+            journal.step(1, List.of(message("user", "multi\nline\ncontent")), new Tokens(1, 2, 3), "plan", null, null, null);
             assertThat(journal.bytes()).isEqualTo(Files.size(journalFile()));
         }
         List<String> lines = Files.readAllLines(journalFile(), StandardCharsets.UTF_8);
@@ -89,7 +89,7 @@ class JournalTest {
             assertThat(entries).hasSize(4);
             assertThat(Files.size(journalFile())).as("the torn line is cut off").isEqualTo(intact);
             assertThat(journal.bytes()).isEqualTo(intact);
-            journal.step(4, List.of(message("assistant", "step 4 again")), new Tokens(1, 1, 2), null, null, null);
+            journal.step(4, List.of(message("assistant", "step 4 again")), new Tokens(1, 1, 2), null, null, null, null);
             assertThat(journal.bytes()).isEqualTo(Files.size(journalFile()));
         }
 
@@ -169,7 +169,7 @@ class JournalTest {
             journal.start(RUN, "a long run", "m", "/w", "2026-01-01T12:00:00Z");
             for (int step = 1; step <= 1000; step++) {
                 long before = journal.bytes();
-                journal.step(step, List.of(message("assistant", content)), new Tokens(100, 20, 120), null, null, null);
+                journal.step(step, List.of(message("assistant", content)), new Tokens(100, 20, 120), null, null, null, null);
                 long delta = journal.bytes() - before;
                 if (step == 10) {
                     deltaAt10 = delta;

@@ -47,10 +47,10 @@ class RunJournalTest {
         try (RunJournal journal = new RunJournal(checkpoints.create(RUN))) {
             journal.start(RUN, "fix the flaky test", "qwen2.5-coder", "/workspace", "2026-01-01T12:00:00Z");
             journal.step(1, List.of(message("user", "fix the flaky test"), message("assistant", "looking")),
-                    new Tokens(100, 10, 110), "1. read\n2. fix", null, null);
-            journal.step(2, List.of(message("tool", "file contents")), new Tokens(200, 20, 220), null, null, null);
+                    new Tokens(100, 10, 110), "1. read\n2. fix", null, null, null);
+            journal.step(2, List.of(message("tool", "file contents")), new Tokens(200, 20, 220), null, null, null, null);
             journal.toolMode("text");
-            journal.step(3, List.of(message("assistant", "patched")), new Tokens(300, 30, 330), "1. read (done)\n2. fix", null, null);
+            journal.step(3, List.of(message("assistant", "patched")), new Tokens(300, 30, 330), "1. read (done)\n2. fix", null, null, null);
             journal.status(Snapshot.PAUSED, null, "interrupted by SIGINT");
         }
 
@@ -84,7 +84,7 @@ class RunJournalTest {
         List<JsonNode> entries = new ArrayList<>();
         try (RunJournal journal = new RunJournal(checkpoints.reopen(RUN, entries))) {
             journal.status(Snapshot.RUNNING, null, null);
-            journal.step(1, List.of(message("assistant", "done")), new Tokens(1, 1, 2), null, null, null);
+            journal.step(1, List.of(message("assistant", "done")), new Tokens(1, 1, 2), null, null, null, null);
             journal.status(Snapshot.SUCCEEDED, "all green", null);
         }
         RunJournal.Recovered run = recover();
@@ -131,7 +131,7 @@ class RunJournalTest {
     void theStepEntryHasTheDocumentedShape() throws Exception {
         try (RunJournal journal = new RunJournal(checkpoints.create(RUN))) {
             journal.start(RUN, "g", "m", "/w", "2026-01-01T00:00:00Z");
-            journal.step(1, List.of(message("assistant", "a")), new Tokens(3, 4, 7), "p", null, null);
+            journal.step(1, List.of(message("assistant", "a")), new Tokens(3, 4, 7), "p", null, null, null);
         }
         List<JsonNode> entries = checkpoints.entries(RUN);
         JsonNode start = entries.get(0);

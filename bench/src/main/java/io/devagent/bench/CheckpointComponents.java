@@ -103,7 +103,7 @@ final class CheckpointComponents {
         try (RunJournal journal = new RunJournal(checkpoints.create(RUN_ID))) {
             journal.start(RUN_ID, "goal", ScriptedRun.MODEL, dir.toString(), Instant.now().toString());
             out.add(new Component("journal step commit", "RunJournal.step: one line of step " + sample.step() + ", force(false)",
-                    time(i -> journal.step(i + 1, messages, usage, null, null, null))));
+                    time(i -> journal.step(i + 1, messages, usage, null, null, null, null))));
 
             // What exactly-once costs a side-effecting call: an intent before the effect and an outcome after, each fsync'd.
             JsonNode effect = io.devagent.json.Json.object().put("kind", "write_file").put("path", "notes.md")
