@@ -89,12 +89,32 @@ public final class Checkpoints {
         return state.checkpointDir(runId).resolve(SNAPSHOT);
     }
 
+    /** Where a run's journal is, for readers that notice it growing ({@code RunIndex}). */
+    public Path journalFile(String runId) {
+        return state.checkpointDir(runId).resolve(JOURNAL);
+    }
+
+    /**
+     * A run's latest state: its snapshot, brought up to date with the journal. The snapshot is
+     * written behind the run, so it may not yet cover the last steps, nor anything after a crash;
+     * the journal entries past the snapshot's {@code journal_bytes} (usually none, or a few lines)
+     * are applied on top of it.
+     */
     public Optional<Snapshot> snapshot(String runId) {
         Path file = snapshotFile(runId);
+        Snapshot written;
         try {
-            return Optional.ofNullable(Json.MAPPER.readValue(file.toFile(), Snapshot.class)); // a file holding "null" reads as null
+            written = Json.MAPPER.readValue(file.toFile(), Snapshot.class); // a file holding "null" reads as null
         } catch (IOException e) {
             return Optional.empty();
+        }
+        if (written == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SnapshotCatchUp.apply(written, journalFile(runId)));
+        } catch (IOException e) {
+            return Optional.of(written); // the journal cannot be read now: the snapshot is the best there is
         }
     }
 

@@ -50,7 +50,8 @@ public final class RunIndex {
         }
     }
 
-    private record Stamp(Object fileKey, FileTime modified, long size) {
+    /** The snapshot file's attributes, and the journal's size: the snapshot is written behind the journal, and read caught up with it. */
+    private record Stamp(Object fileKey, FileTime modified, long size, long journalSize) {
     }
 
     /** A run's snapshot, the file attributes it was read under, and its time parsed once (sorting compares it often). */
@@ -101,7 +102,7 @@ public final class RunIndex {
                 continue;
             }
             Path file = checkpoints.snapshotFile(id);
-            Stamp stamp = stamp(file);
+            Stamp stamp = stamp(file, checkpoints.journalFile(id));
             if (stamp == null) {
                 changed |= entries.containsKey(id);
                 continue; // a run being created has no snapshot yet
@@ -182,10 +183,16 @@ public final class RunIndex {
         return runIds;
     }
 
-    private static Stamp stamp(Path file) {
+    private static Stamp stamp(Path file, Path journal) {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size());
+            long journalSize;
+            try {
+                journalSize = Files.size(journal);
+            } catch (IOException e) {
+                journalSize = -1;
+            }
+            return new Stamp(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size(), journalSize);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

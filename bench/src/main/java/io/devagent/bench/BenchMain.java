@@ -23,19 +23,27 @@ import java.util.stream.Stream;
  */
 public final class BenchMain {
 
-    /** Run lengths (tool steps) and how many timed runs of each. */
-    private static final Map<Integer, Integer> RUNS = new LinkedHashMap<>();
+    /**
+     * What to run: run lengths (tool steps) and how many timed runs of each, the steps whose
+     * checkpoint sizes are reported, the run lengths watched by a {@link PhaseListener} (separate
+     * runs, so that the timed ones have no listener), and the sizes of the baseline blocks.
+     */
+    record Plan(int warmupShort, int warmupLong, Map<Integer, Integer> runs, List<Integer> sizeSteps, List<Integer> phaseRuns,
+                int firstWarmupFsync, int firstWarmupRtt, int firstOps, int blockWarmup, int blockOps, int pieceWarmup, int pieceOps) {
 
-    static {
-        RUNS.put(10, 15);
-        RUNS.put(100, 5);
-        RUNS.put(1000, 2);
+        static final Plan FULL = new Plan(5, 3, ordered(10, 15, 100, 5, 1000, 2), List.of(10, 100, 1000), List.of(100, 1000),
+                300, 3000, 400, 50, 300, 50, 300);
+        /** Seconds, for CI: every code path of the full plan, with tiny counts; its figures mean nothing. */
+        static final Plan SMOKE = new Plan(1, 1, ordered(3, 1, 12, 1), List.of(1, 10), List.of(12), 5, 20, 20, 5, 20, 5, 20);
+
+        private static Map<Integer, Integer> ordered(int... pairs) {
+            Map<Integer, Integer> map = new LinkedHashMap<>();
+            for (int i = 0; i < pairs.length; i += 2) {
+                map.put(pairs[i], pairs[i + 1]);
+            }
+            return map;
+        }
     }
-
-    private static final List<Integer> SIZE_STEPS = List.of(10, 100, 1000);
-
-    /** Run lengths watched by a {@link PhaseListener} (separate runs, so that the timed ones have no listener). */
-    private static final List<Integer> PHASE_RUNS = List.of(100, 1000);
 
     private BenchMain() {
     }
@@ -57,7 +65,7 @@ public final class BenchMain {
                 : Files.createTempDirectory("dev-agent-bench-");
         String report;
         try {
-            report = MarkdownReport.render(measure(work));
+            report = MarkdownReport.render(measure(work, options.smoke() ? Plan.SMOKE : Plan.FULL));
         } finally {
             TempTree.delete(work);
         }
@@ -68,34 +76,34 @@ public final class BenchMain {
         System.exit(0); // the HTTP clients' selector threads would otherwise linger
     }
 
-    private static Figures measure(Path work) throws Exception {
+    static Figures measure(Path work, Plan plan) throws Exception {
         long begun = System.nanoTime();
         String when = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String loadAtStart = loadAverage();
         Path workspace = ScriptedRun.workspace(work);
 
-        log("warm-up runs (5 x 10 steps, 3 x 100 steps)");
-        for (int i = 0; i < 5; i++) {
+        log("warm-up runs (" + plan.warmupShort() + " x 10 steps, " + plan.warmupLong() + " x 100 steps)");
+        for (int i = 0; i < plan.warmupShort(); i++) {
             ScriptedRun.execute(work, workspace, 10, "warmup-10-" + i);
         }
         RunOutcome warm = null;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < plan.warmupLong(); i++) {
             warm = ScriptedRun.execute(work, workspace, 100, "warmup-100-" + i);
         }
         CheckpointSizes warmSizes = CheckpointSizes.read(warm.journal(), warm.audit());
         Baselines baselines = new Baselines(work, warmSizes.averageStepLine(), warm.firstRequest());
         log("baselines: fsync floor (" + baselines.lineBytes() + "-byte lines) and loopback round trip ("
-                + baselines.requestBytes() + "-byte request), 300 and 3000 untimed, then 400 timed each");
-        baselines.sample(300, 3000, 400);
+                + baselines.requestBytes() + "-byte request)");
+        baselines.sample(plan.firstWarmupFsync(), plan.firstWarmupRtt(), plan.firstOps());
         logBaselines(baselines);
 
-        record Group(RunOutcome median, int runs, double runMs, double midRttMs) {
+        record Group(RunOutcome median, int runs, double runMs, double floorMs) {
         }
         List<Group> groups = new ArrayList<>();
-        for (var entry : RUNS.entrySet()) {
+        for (var entry : plan.runs().entrySet()) {
             int n = entry.getKey();
-            log("baselines again, 50 untimed + 300 timed each");
-            baselines.sample(50, 50, 300);
+            log("baselines again");
+            baselines.sample(plan.blockWarmup(), plan.blockWarmup(), plan.blockOps());
             logBaselines(baselines);
             List<RunOutcome> runs = new ArrayList<>();
             for (int i = 0; i < entry.getValue(); i++) {
@@ -107,22 +115,30 @@ public final class BenchMain {
             }
             RunOutcome median = runs.stream().sorted(Comparator.comparingLong(RunOutcome::elapsedNanos)).toList().get((runs.size() - 1) / 2);
             double runMs = Summary.of(runs.stream().mapToLong(RunOutcome::elapsedNanos).toArray()).medianMs();
-            System.gc();
-            Summary mid = Summary.of(LoopbackRoundTrip.measure(median.midRequest(), 100, n >= 1000 ? 200 : 300));
-            groups.add(new Group(median, runs.size(), runMs, mid.medianMs()));
+            runs.clear(); // the other runs' requests can go
+            long[] floors = new long[3];
+            for (int i = 0; i < floors.length; i++) {
+                System.gc();
+                floors[i] = LoopbackRoundTrip.replay(median.requests());
+            }
+            double floorMs = Summary.of(floors).medianMs();
+            log(String.format(Locale.ROOT, "its %d requests replayed alone: %s ms (median of 3)", median.requests().size(), Fmt.ms(floorMs)));
+            groups.add(new Group(median, entry.getValue(), runMs, floorMs));
         }
         Summary fsync = baselines.fsync();
         Summary rtt = baselines.rtt();
         List<StepRow> rows = new ArrayList<>();
         for (Group g : groups) {
-            rows.add(StepRow.of(g.median().toolSteps(), g.median().steps(), g.runs(), g.runMs(), rtt.medianMs(),
-                    fsync.medianMs(), g.median().midRequest().length, g.midRttMs()));
+            double meanRequest = g.median().requests().stream().mapToLong(r -> r.length).average().orElse(0);
+            rows.add(StepRow.of(g.median().toolSteps(), g.median().steps(), g.runs(), g.runMs(), g.floorMs(), rtt.medianMs(),
+                    fsync.medianMs(), meanRequest));
         }
         RunOutcome longest = groups.get(groups.size() - 1).median();
+        groups.clear();
         CheckpointSizes sizes = CheckpointSizes.read(longest.journal(), longest.audit());
 
         List<PhaseListener.Phases> phases = new ArrayList<>();
-        for (int n : PHASE_RUNS) {
+        for (int n : plan.phaseRuns()) {
             System.gc();
             log("run of " + n + " steps watched by a listener, for the phases");
             phases.add(ScriptedRun.execute(work, workspace, n, "phases-" + n, true).phases().orElseThrow());
@@ -130,19 +146,19 @@ public final class BenchMain {
 
         log("the pieces of a step, each on its own");
         System.gc();
-        CheckpointComponents parts = new CheckpointComponents(work, 50, 300);
+        CheckpointComponents parts = new CheckpointComponents(work, plan.pieceWarmup(), plan.pieceOps());
         List<Component> checkpointParts = parts.checkpoint(CheckpointComponents.StepSample.of(longest, longest.steps() / 2),
                 new Environment(Map.of()));
         List<Component> clientParts = List.of(
                 parts.modelClient("ModelClient.chat, first request", warm.firstRequest()),
                 new Component("loopback round trip of that request", "raw HttpClient, measured alongside (the baseline's request)",
-                        Summary.of(LoopbackRoundTrip.measure(warm.firstRequest(), 100, 300))),
+                        Summary.of(LoopbackRoundTrip.measure(warm.firstRequest(), plan.pieceWarmup() * 2, plan.pieceOps()))),
                 parts.modelClient("ModelClient.chat, half-way through the " + longest.toolSteps() + "-step run", longest.midRequest()),
                 new Component("loopback round trip of that request", "raw HttpClient, measured alongside",
-                        Summary.of(LoopbackRoundTrip.measure(longest.midRequest(), 100, 300))));
+                        Summary.of(LoopbackRoundTrip.measure(longest.midRequest(), plan.pieceWarmup() * 2, plan.pieceOps()))));
 
         return new Figures(when, machine(work) + loadNote(loadAtStart, loadAverage()), baselines.lineBytes(), warmSizes.meanToolStepBytes(), fsync, baselines.requestBytes(),
-                rtt, baselines.blocks(), rows, sizes, SIZE_STEPS, phases, checkpointParts, clientParts, (System.nanoTime() - begun) / 1e9);
+                rtt, baselines.blocks(), rows, sizes, plan.sizeSteps(), phases, checkpointParts, clientParts, (System.nanoTime() - begun) / 1e9);
     }
 
     private static void logBaselines(Baselines b) {

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The model round trip alone: the agent's chat request, replayed byte for byte with the JDK's
@@ -33,6 +34,21 @@ final class LoopbackRoundTrip implements AutoCloseable {
         try (ScriptedModelServer server = ScriptedRun.answeringServer();
              LoopbackRoundTrip loopback = new LoopbackRoundTrip(server.baseUrl())) {
             return loopback.time(body, warmup, ops);
+        }
+    }
+
+    /**
+     * The model floor of a run: every request it sent, replayed once in order on a new server and
+     * client, as one total in nanoseconds. What a run takes beyond this is the runtime's own work.
+     */
+    static long replay(List<byte[]> requests) throws IOException, InterruptedException {
+        try (ScriptedModelServer server = ScriptedRun.answeringServer();
+             LoopbackRoundTrip loopback = new LoopbackRoundTrip(server.baseUrl())) {
+            long started = System.nanoTime();
+            for (byte[] request : requests) {
+                loopback.once(request);
+            }
+            return System.nanoTime() - started;
         }
     }
 

@@ -1,8 +1,6 @@
 package io.devagent.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.config.Environment;
-import io.devagent.json.Json;
 import io.devagent.model.ModelSettings;
 import io.devagent.policy.Policy;
 import io.devagent.run.Agent;
@@ -15,7 +13,6 @@ import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -46,7 +43,7 @@ final class ScriptedRun {
 
     /** A server that answers every request with the runs' tool call, for the round-trip and client measurements. */
     static ScriptedModelServer answeringServer() {
-        return ScriptedModelServer.start().whenExhausted(readFile());
+        return ScriptedModelServer.start().keepingRawRequests().whenExhausted(readFile());
     }
 
     private static Reply readFile() {
@@ -65,7 +62,7 @@ final class ScriptedRun {
     /** With {@code watched}, a {@link PhaseListener} splits the run's time into phases. */
     static RunOutcome execute(Path workDir, Path workspace, int toolSteps, String label, boolean watched) throws Exception {
         Path state = Files.createDirectories(workDir.resolve("state-" + label));
-        try (ScriptedModelServer server = ScriptedModelServer.start()) {
+        try (ScriptedModelServer server = ScriptedModelServer.start().keepingRawRequests()) {
             Reply[] script = new Reply[toolSteps];
             Arrays.fill(script, readFile());
             server.script(script).whenExhausted(Reply.text("Done: read " + FILE + " " + toolSteps + " times."));
@@ -86,14 +83,10 @@ final class ScriptedRun {
                 throw new IllegalStateException("the " + toolSteps + "-step run ended " + result.status() + " after "
                         + result.steps() + " steps" + (result.message() == null ? "" : ": " + result.message()));
             }
-            List<JsonNode> requests = server.requests();
+            List<byte[]> requests = server.rawRequests();
             Path checkpoint = config.state().checkpointDir(result.runId());
             return new RunOutcome(toolSteps, result.steps(), elapsed, checkpoint.resolve("journal.jsonl"),
-                    config.state().auditLog(result.runId()), bytes(requests.get(0)), bytes(requests.get(requests.size() / 2)), split);
+                    config.state().auditLog(result.runId()), requests.get(0), requests.get(requests.size() / 2), requests, split);
         }
-    }
-
-    private static byte[] bytes(JsonNode request) {
-        return Json.write(request).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -43,6 +43,9 @@ public final class ScriptedModelServer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private final List<Reply> script = new CopyOnWriteArrayList<>();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    /** Set by {@link #keepingRawRequests()}: the bodies as received, instead of {@link #requests}. */
+    private final List<byte[]> rawRequests = new CopyOnWriteArrayList<>();
+    private volatile boolean keepRaw;
     private final List<Map<String, List<String>>> chatHeaders = new CopyOnWriteArrayList<>();
     private final List<Map<String, List<String>>> modelsHeaders = new CopyOnWriteArrayList<>();
     private final AtomicInteger chatCount = new AtomicInteger();
@@ -107,9 +110,27 @@ public final class ScriptedModelServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Keeps each chat request body as the bytes received instead of a JSON tree ({@link
+     * #rawRequests()}): a benchmark's long run sends hundreds of megabytes of requests, and as
+     * trees they make the garbage collector copy them at every young collection.
+     */
+    public ScriptedModelServer keepingRawRequests() {
+        this.keepRaw = true;
+        return this;
+    }
+
     /** Every chat request body received, in order. */
     public List<JsonNode> requests() {
+        if (keepRaw) {
+            throw new IllegalStateException("this server keeps raw request bodies: use rawRequests()");
+        }
         return Collections.unmodifiableList(new ArrayList<>(requests));
+    }
+
+    /** Every chat request body received, in order, as received ({@link #keepingRawRequests()}). */
+    public List<byte[]> rawRequests() {
+        return Collections.unmodifiableList(new ArrayList<>(rawRequests));
     }
 
     /** How many chat requests arrived at each conversation turn (index: assistant messages in the request). */
@@ -190,13 +211,18 @@ public final class ScriptedModelServer implements AutoCloseable {
 
     private void chat(HttpExchange exchange) throws IOException {
         JsonNode request;
+        byte[] received = exchange.getRequestBody().readAllBytes();
         try {
-            request = JSON.readTree(exchange.getRequestBody());
+            request = JSON.readTree(received);
         } catch (IOException e) {
             send(exchange, 400, "application/json", "{\"error\":{\"message\":\"bad json\"}}".getBytes(StandardCharsets.UTF_8), Map.of());
             return;
         }
-        requests.add(request);
+        if (keepRaw) {
+            rawRequests.add(received);
+        } else {
+            requests.add(request);
+        }
         chatHeaders.add(headers(exchange));
         int count = chatCount.getAndIncrement();
         synchronized (arrivals) {
