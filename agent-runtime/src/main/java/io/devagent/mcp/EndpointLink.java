@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -27,6 +29,10 @@ import java.util.function.Consumer;
  * and its reconnect schedule. A connected endpoint is pinged every {@code healthInterval}; one that
  * is not is retried after a backoff that doubles from one second (or the health interval, if
  * shorter) up to {@code maxBackoff}. Checks run one at a time per endpoint; calls run concurrently.
+ *
+ * <p>The status, the connection and the tools change together, under this link's lock: a tool list
+ * change announced by the server while the link is connecting (server-everything announces one right
+ * after {@code initialized}) must not write back the status it read before the connect made it up.
  */
 final class EndpointLink {
 
@@ -51,11 +57,12 @@ final class EndpointLink {
     private final Path baseDir;
     private final RateLimiter limiter;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private final Map<String, McpTool> known = new LinkedHashMap<>(); // guarded by this
 
-    private volatile McpConnection connection;
-    private volatile EndpointStatus status;
-    private volatile List<McpTool> tools = List.of();
+    private volatile McpConnection connection; // written under this
+    private volatile EndpointStatus status; // written under this
+    private volatile List<McpTool> tools = List.of(); // written under this
     private volatile boolean closed;
     private Duration backoff; // guarded by this
     private long nextCheck; // System.nanoTime(), guarded by this
@@ -120,7 +127,21 @@ final class EndpointLink {
             return true;
         } finally {
             busy.set(false);
+            firstAttempt.countDown();
         }
+    }
+
+    /**
+     * Waits until this link's first check (its first connect attempt) has finished, whoever ran it
+     * (the start, a health check tick after an edit of the file), or the link is closed; at most
+     * until {@code deadline} ({@link System#nanoTime()}). Returns whether it finished.
+     */
+    boolean awaitFirstAttempt(long deadline) throws InterruptedException {
+        return firstAttempt.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    boolean firstAttemptDone() {
+        return firstAttempt.getCount() == 0;
     }
 
     /** Pings a connected endpoint; connects one that is not. */
@@ -132,12 +153,15 @@ final class EndpointLink {
         if (current != null && !current.closed()) {
             try {
                 Duration latency = current.ping(pingTimeout());
-                if (current == connection) {
+                synchronized (this) {
+                    if (current != connection) {
+                        return;
+                    }
                     status = status.up() ? status.checked(latency.toMillis())
                             : EndpointStatus.up(latency.toMillis(), names(current.tools()));
                     schedule(endpoint.healthInterval());
-                    owner.statusChanged(this);
                 }
+                owner.statusChanged(this);
             } catch (McpConnection.Failure e) {
                 lost(current, e.state(), "the health check failed: " + e.getMessage());
             }
@@ -171,18 +195,24 @@ final class EndpointLink {
             return;
         }
         long latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        if (closed) {
+        boolean wasUp;
+        boolean adopted;
+        synchronized (this) {
+            wasUp = status.up();
+            adopted = !closed; // else close() ran while this connected, and could not close this connection
+            if (adopted) {
+                // All at once: a tool list change that arrives meanwhile waits, and then applies to this state.
+                connection = opened;
+                tools = build(opened.tools());
+                status = EndpointStatus.up(latency, names(opened.tools()));
+                backoff = initialBackoff();
+                schedule(endpoint.healthInterval());
+            }
+        }
+        if (!adopted) {
             opened.close();
             return;
         }
-        boolean wasUp = status.up();
-        connection = opened;
-        tools = build(opened.tools());
-        status = EndpointStatus.up(latency, names(opened.tools()));
-        synchronized (this) {
-            backoff = initialBackoff();
-        }
-        schedule(endpoint.healthInterval());
         if (!wasUp) {
             owner.log("MCP endpoint '" + endpoint.name() + "' is up: " + tools.size() + " tools, connected in " + latency + " ms");
         }
@@ -203,15 +233,17 @@ final class EndpointLink {
 
     private void failed(McpState state, String reason) {
         String error = owner.mask(reason);
-        boolean changed = status.state() != state || !error.equals(status.error());
-        EndpointStatus previous = status;
-        status = EndpointStatus.failed(state, error);
+        boolean changed;
+        EndpointStatus previous;
         Duration wait;
         synchronized (this) {
+            previous = status;
+            changed = previous.state() != state || !error.equals(previous.error());
+            status = EndpointStatus.failed(state, error);
             wait = backoff;
             backoff = min(backoff.multipliedBy(2), endpoint.maxBackoff());
+            schedule(wait);
         }
-        schedule(wait);
         if (changed && (previous.state() != state)) {
             owner.log("MCP endpoint '" + endpoint.name() + "' is " + state.json() + ": " + error
                     + "; its tools are not offered; next attempt in " + McpConnection.seconds(wait));
@@ -220,11 +252,14 @@ final class EndpointLink {
     }
 
     private void toolsChanged(McpConnection which, List<McpSchema.Tool> list) {
-        if (which == null || which != connection) {
-            return;
+        synchronized (this) {
+            if (which == null || which != connection) {
+                return;
+            }
+            EndpointStatus now = status;
+            tools = build(list);
+            status = new EndpointStatus(now.state(), now.checkedAt(), now.latencyMs(), list.size(), names(list), now.error());
         }
-        tools = build(list);
-        status = new EndpointStatus(status.state(), status.checkedAt(), status.latencyMs(), list.size(), names(list), status.error());
         owner.statusChanged(this);
     }
 
@@ -291,12 +326,13 @@ final class EndpointLink {
     }
 
     void close() {
-        closed = true;
         McpConnection current;
         synchronized (this) {
+            closed = true;
             current = connection;
             connection = null;
         }
+        firstAttempt.countDown();
         if (current != null) {
             current.close();
         }

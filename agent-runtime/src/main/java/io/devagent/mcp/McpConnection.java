@@ -116,10 +116,12 @@ final class McpConnection implements AutoCloseable {
                 })
                 .build();
         Process process = null;
+        long deadline = System.nanoTime() + connectTimeout.toNanos(); // both steps together, so that callers can bound the whole
         try {
-            await(client.initialize().toFuture(), connectTimeout, "connecting");
+            await(client.initialize().toFuture(), connectTimeout, connectTimeout, "connecting");
             process = transport instanceof StdioClientTransport stdio ? process(stdio) : null;
-            McpSchema.ListToolsResult listed = await(client.listTools().toFuture(), connectTimeout, "listing its tools");
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            McpSchema.ListToolsResult listed = await(client.listTools().toFuture(), left, connectTimeout, "listing its tools");
             McpConnection connection = new McpConnection(endpoint, client, process, stderr);
             connection.tools = List.copyOf(listed.tools());
             self[0] = connection;
@@ -156,7 +158,7 @@ final class McpConnection implements AutoCloseable {
     /** Pings the server; returns the round trip. */
     Duration ping(Duration timeout) throws Failure, InterruptedException {
         long started = System.nanoTime();
-        await(client.ping().toFuture(), timeout, "answering a ping");
+        await(client.ping().toFuture(), timeout, timeout, "answering a ping");
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
@@ -345,12 +347,13 @@ final class McpConnection implements AutoCloseable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static <T> T await(CompletableFuture<T> future, Duration timeout, String doing) throws Failure, InterruptedException {
+    /** Waits {@code timeout} at most; a failure says {@code bound} (the configured limit of which the timeout is what is left). */
+    private static <T> T await(CompletableFuture<T> future, Duration timeout, Duration bound, String doing) throws Failure, InterruptedException {
         try {
             return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new Failure(McpState.DOWN, "no answer within " + seconds(timeout) + " while " + doing, e);
+            throw new Failure(McpState.DOWN, "no answer within " + seconds(bound) + " while " + doing, e);
         } catch (InterruptedException e) {
             future.cancel(true);
             throw e;

@@ -21,9 +21,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -214,34 +211,44 @@ public final class McpRegistry implements ToolRegistry.Source, AutoCloseable {
         return added;
     }
 
-    /** Connects links in parallel and waits for them, at most the slowest connect timeout and a little more. */
-    private void connectAll(List<EndpointLink> toConnect) {
+    /**
+     * Connects links in parallel and waits until each one's first connect attempt has finished, at
+     * most the slowest connect timeout and a little more. A link whose attempt another thread already
+     * runs (a health check tick) is waited for all the same: a run that starts after this offers the
+     * tools of every endpoint that came up, and marks every other one down, never "not yet known".
+     */
+    void connectAll(List<EndpointLink> toConnect) {
         if (toConnect.isEmpty()) {
             return;
         }
         Duration bound = toConnect.stream().map(l -> l.endpoint().connectTimeout()).max(Duration::compareTo).orElseThrow().plusSeconds(5);
         long deadline = System.nanoTime() + bound.toNanos();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> futures = new ArrayList<>();
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        try {
             for (EndpointLink link : toConnect) {
-                futures.add(pool.submit(() -> {
-                    link.checkIfIdle();
-                    return null;
-                }));
+                if (link.firstAttemptDone()) {
+                    continue; // its schedule, not this, says when it is tried again
+                }
+                pool.execute(() -> {
+                    try {
+                        link.checkIfIdle(); // returns at once if another thread is connecting it: awaited below
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        log("MCP endpoint '" + link.endpoint().name() + "': connecting failed unexpectedly: " + e);
+                    }
+                });
             }
-            for (Future<?> future : futures) {
-                try {
-                    future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (TimeoutException e) {
-                    // it goes on in the background; its status arrives with the next write
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    log("MCP: connecting failed unexpectedly: " + e.getCause());
+            for (EndpointLink link : toConnect) {
+                if (!link.awaitFirstAttempt(deadline)) {
+                    log("MCP endpoint '" + link.endpoint().name() + "' did not finish connecting within " + McpConnection.seconds(bound)
+                            + "; it goes on in the background and its tools are offered once it is up");
                 }
             }
-            pool.shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            pool.shutdown(); // not close(): an attempt past the bound goes on in the background
         }
     }
 

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.devagent.mcp.McpRunFixture.await;
@@ -167,6 +169,43 @@ class McpHealthTest {
             List<String> results = toolMessages();
             assertThat(results.get(0)).startsWith("error: MCP endpoint 'hung' is down");
             assertThat(results.get(1)).contains("# Demo");
+            blackhole.close();
+            acceptor.join(5000);
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void connectingAtAStartWaitsForAFirstAttemptAnotherThreadIsMaking() throws Exception {
+        try (ServerSocket blackhole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // Accepts connections and never answers: the attempt that reaches it lasts its whole connect timeout.
+            List<Socket> accepted = new CopyOnWriteArrayList<>();
+            CountDownLatch reached = new CountDownLatch(1);
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(blackhole.accept());
+                        reached.countDown();
+                    }
+                } catch (Exception ignored) {
+                    // closed
+                }
+            });
+            // The registry starts before the file exists; a health check tick loads it and starts the first attempt.
+            fx.registry = McpRegistry.start(fx.endpointsFile(), fx.env(), fx.log::add);
+            fx.endpoint("slow").put("url", "http://127.0.0.1:" + blackhole.getLocalPort() + "/mcp").put("connectTimeoutSeconds", 3);
+            EndpointsFile.write(fx.endpointsFile(), fx.endpoints);
+            assertThat(reached.await(30, TimeUnit.SECONDS)).as("the tick's attempt reached the server").isTrue();
+            assertThat(fx.registry.statuses().get("slow").state()).isEqualTo(McpState.UNKNOWN);
+
+            // A start connecting now finds that attempt under way: it waits for its outcome instead of going on without it.
+            fx.registry.connectAll(fx.registry.links());
+
+            EndpointStatus status = fx.registry.statuses().get("slow");
+            assertThat(status.state()).isEqualTo(McpState.DOWN);
+            assertThat(status.error()).contains("no answer within 3 s");
             blackhole.close();
             acceptor.join(5000);
             for (Socket s : accepted) {
