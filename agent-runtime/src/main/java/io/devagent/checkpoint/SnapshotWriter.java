@@ -70,22 +70,24 @@ public final class SnapshotWriter implements Closeable {
     }
 
     private void writePending() {
-        Snapshot snapshot;
-        long mine;
-        synchronized (this) {
-            scheduled = false;
-            snapshot = pending;
-            mine = seq;
-            pending = null;
-        }
-        if (snapshot == null) {
-            return;
-        }
-        try {
-            write(snapshot, mine);
-        } catch (CheckpointException e) {
+        synchronized (writing) { // taken first, as close() does: a write behind never lands after close() has returned
+            Snapshot snapshot;
+            long mine;
             synchronized (this) {
-                failure = e;
+                scheduled = false;
+                snapshot = pending;
+                mine = seq;
+                pending = null;
+            }
+            if (snapshot == null) {
+                return;
+            }
+            try {
+                write(snapshot, mine);
+            } catch (CheckpointException e) {
+                synchronized (this) {
+                    failure = e;
+                }
             }
         }
     }
@@ -103,21 +105,23 @@ public final class SnapshotWriter implements Closeable {
         }
     }
 
-    /** Writes what is still waiting. */
+    /** Writes what is still waiting; no write of this run's snapshot happens after it returns. */
     @Override
     public void close() {
-        Snapshot snapshot;
-        long mine;
-        synchronized (this) {
-            snapshot = pending;
-            mine = seq;
-            pending = null;
-        }
-        if (snapshot != null) {
-            try {
-                write(snapshot, mine);
-            } catch (CheckpointException ignored) {
-                // the journal holds the run; a resume writes the snapshot again
+        synchronized (writing) {
+            Snapshot snapshot;
+            long mine;
+            synchronized (this) {
+                snapshot = pending;
+                mine = seq;
+                pending = null;
+            }
+            if (snapshot != null) {
+                try {
+                    write(snapshot, mine);
+                } catch (CheckpointException ignored) {
+                    // the journal holds the run; a resume writes the snapshot again
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Arrays;
@@ -67,6 +68,9 @@ public final class Metrics {
     });
     private final AtomicBoolean flushPending = new AtomicBoolean();
     private volatile long lastFlushNanos = System.nanoTime() - FLUSH_INTERVAL_NANOS;
+    /** Guards scheduling and cancelling a flush, not the flush itself: a step never waits for the file. */
+    private final Object scheduling = new Object();
+    private ScheduledFuture<?> scheduledFlush;
     private final Counter promptTokens;
     private final Counter completionTokens;
     private final Counter totalTokens;
@@ -102,16 +106,17 @@ public final class Metrics {
      * not rewrite it at every step. {@link #flush} still writes at once.
      */
     public void flushSoon(Path metricsFile) {
-        if (flushPending.compareAndSet(false, true)) {
-            long delay = Math.max(0, lastFlushNanos + FLUSH_INTERVAL_NANOS - System.nanoTime());
-            FLUSHER.schedule(() -> {
-                flushPending.set(false);
-                try {
-                    flush(metricsFile);
-                } catch (IOException ignored) {
-                    // the next flush (at the latest, the run's end, which is synchronous) writes it
-                }
-            }, delay, TimeUnit.NANOSECONDS);
+        synchronized (scheduling) {
+            if (flushPending.compareAndSet(false, true)) {
+                long delay = Math.max(0, lastFlushNanos + FLUSH_INTERVAL_NANOS - System.nanoTime());
+                scheduledFlush = FLUSHER.schedule(() -> {
+                    try {
+                        flush(metricsFile);
+                    } catch (IOException ignored) {
+                        // the next flush (at the latest, the run's end, which is synchronous) writes it
+                    }
+                }, delay, TimeUnit.NANOSECONDS);
+            }
         }
     }
 
@@ -121,6 +126,13 @@ public final class Metrics {
 
     /** Adds what was recorded since the last flush to {@code metrics.json}, atomically and under a file lock. */
     public synchronized void flush(Path metricsFile) throws IOException {
+        // This flush writes everything recorded so far: one still waiting would only write it again, later (after the run's end).
+        synchronized (scheduling) {
+            if (scheduledFlush != null) {
+                scheduledFlush.cancel(false);
+            }
+            flushPending.set(false);
+        }
         lastFlushNanos = System.nanoTime();
         MetricsDelta delta = new MetricsDelta();
         for (var entry : toolLatency.entrySet()) {

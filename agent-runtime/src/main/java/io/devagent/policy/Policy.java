@@ -3,8 +3,11 @@ package io.devagent.policy;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 
 /**
  * The policy model (SPEC.md "Policy"). One type serves the runtime, the YAML file and, later, the
@@ -98,11 +101,18 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
         }
     }
 
+    /** Versions already computed: a run asks at every tool call, and a policy changes only on a reload. */
+    private static final Map<Policy, String> VERSIONS = Collections.synchronizedMap(new WeakHashMap<>());
+
     /** The policy's version: a hash of its content, the same wherever the same rules are in force. */
     public String version() {
+        return VERSIONS.computeIfAbsent(this, Policy::hashContent);
+    }
+
+    private static String hashContent(Policy policy) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(io.devagent.json.Json.write(this).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    .digest(io.devagent.json.Json.write(policy).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(digest).substring(0, 12);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

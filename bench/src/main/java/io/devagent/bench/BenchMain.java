@@ -64,14 +64,19 @@ public final class BenchMain {
                 ? Files.createTempDirectory(Files.createDirectories(options.tmp().get()), "dev-agent-bench-")
                 : Files.createTempDirectory("dev-agent-bench-");
         String report;
+        Figures figures;
         try {
-            report = MarkdownReport.render(measure(work, options.smoke() ? Plan.SMOKE : Plan.FULL));
+            figures = measure(work, options.smoke() ? Plan.SMOKE : Plan.FULL);
+            report = MarkdownReport.render(figures);
         } finally {
             TempTree.delete(work);
         }
         System.out.print(report);
         System.out.flush();
         ReportFile.write(options.out(), report);
+        if (!options.smoke()) {
+            GoalsReport.record(options.out(), goals(figures));
+        }
         log("wrote " + options.out());
         System.exit(0); // the HTTP clients' selector threads would otherwise linger
     }
@@ -159,6 +164,24 @@ public final class BenchMain {
 
         return new Figures(when, machine(work) + loadNote(loadAtStart, loadAverage()), baselines.lineBytes(), warmSizes.meanToolStepBytes(), fsync, baselines.requestBytes(),
                 rtt, baselines.blocks(), rows, sizes, plan.sizeSteps(), phases, checkpointParts, clientParts, (System.nanoTime() - begun) / 1e9);
+    }
+
+    /** The figures that issue 9 sets goals for. */
+    static List<Goal> goals(Figures f) {
+        List<Goal> goals = new ArrayList<>();
+        String when = f.when();
+        for (StepRow row : f.rows()) {
+            goals.add(new Goal("step-overhead-" + row.toolSteps(), "per-step overhead / fsync floor, " + row.toolSteps() + "-step run",
+                    row.overheadPerFsync(), "×", true, 2, "bench/run --steps", when));
+        }
+        int first = f.sizeSteps().get(0);
+        int last = f.sizeSteps().get(f.sizeSteps().size() - 1);
+        goals.add(new Goal("checkpoint-bytes", "checkpoint bytes at step " + last + " / at step " + first,
+                (double) f.sizes().journalBytes().get(last) / f.sizes().journalBytes().get(first), "×", true, 1.1, "bench/run --steps", when));
+        PhaseListener.Phases longest = f.phases().get(f.phases().size() - 1);
+        goals.add(new Goal("checkpoint-time", "checkpoint time (tool call + checkpoint) at step " + last + " / at step " + first,
+                longest.toolAndCheckpointAroundMs(last) / longest.toolAndCheckpointAroundMs(first), "×", true, 1.1, "bench/run --steps", when));
+        return goals;
     }
 
     private static void logBaselines(Baselines b) {

@@ -19,7 +19,7 @@ final class MarkdownReport {
     private String build() {
         double fsync = f.fsync().medianMs();
         double rtt = f.rtt().medianMs();
-        line("## Results");
+        line("## Steps: per-step overhead and checkpoint cost");
         line("");
         line("Measured " + f.when() + " on " + f.machine() + "; the whole benchmark took "
                 + String.format(Locale.ROOT, "%.0f", f.seconds()) + " s.");
@@ -42,6 +42,9 @@ final class MarkdownReport {
                 + Fmt.ratio((double) f.sizes().journalBytes().get(last) / f.sizes().journalBytes().get(first)) + "** |");
         line("| audit bytes at step " + last + " / at step " + first + " | "
                 + Fmt.ratio((double) f.sizes().auditBytes().get(last) / f.sizes().auditBytes().get(first)) + " |");
+        PhaseListener.Phases watched = f.phases().get(f.phases().size() - 1);
+        line("| checkpoint time (tool call + checkpoint, median of ten steps) at step " + last + " / at step " + first
+                + " (goal ≤ 1.1×) | **" + Fmt.ratio(watched.toolAndCheckpointAroundMs(last) / watched.toolAndCheckpointAroundMs(first)) + "** |");
         line("| loopback round trip / fsync floor | " + Fmt.ratio(rtt / fsync) + " |");
         line("");
 
@@ -80,13 +83,14 @@ final class MarkdownReport {
         line("### Checkpoint bytes per step");
         line("");
         line("From the " + last + "-step run: the journal line a step commits (its checkpoint; the journal delta), the journal's size "
-                + "once it is committed, and the audit lines that carry the step's number.");
+                + "once it is committed, and the audit lines that carry the step's number; and from the watched run of the same length "
+                + "(below), the time of the tool call and checkpoint phase, median of the ten steps up to this one.");
         line("");
-        line("| step | journal bytes for the step | journal size after it | audit bytes for the step |");
-        line("|---:|---:|---:|---:|");
+        line("| step | journal bytes for the step | journal size after it | audit bytes for the step | tool call + checkpoint ms |");
+        line("|---:|---:|---:|---:|---:|");
         for (int step : f.sizeSteps()) {
             line("| " + step + " | " + Fmt.bytes(f.sizes().journalBytes().get(step)) + " | " + Fmt.bytes(f.sizes().journalTotal().get(step))
-                    + " | " + Fmt.bytes(f.sizes().auditBytes().get(step)) + " |");
+                    + " | " + Fmt.bytes(f.sizes().auditBytes().get(step)) + " | " + Fmt.ms(watched.toolAndCheckpointAroundMs(step)) + " |");
         }
         line("");
 

@@ -25,6 +25,8 @@ final class PhaseListener implements RunListener {
 
     private long mark;
     private boolean inTool;
+    /** Each tool step's tool call + checkpoint time, by step: the checkpoint cost against history length. */
+    private final java.util.List<Long> toolAndCheckpointByStep = new java.util.ArrayList<>();
 
     @Override
     public void started(String runId, boolean resumed) {
@@ -43,6 +45,7 @@ final class PhaseListener implements RunListener {
         } else if (activity.startsWith("step ") && activity.endsWith(" saved")) {
             if (inTool) {
                 toolAndCheckpoint += now - mark;
+                toolAndCheckpointByStep.add(now - mark);
                 toolSteps++;
             } else {
                 finalStep += now - mark;
@@ -60,7 +63,8 @@ final class PhaseListener implements RunListener {
     /** Call when {@code Agent.start} has returned. */
     Phases done() {
         long ended = System.nanoTime();
-        return new Phases(toolSteps, prepares, setup, prepare, model, toolAndCheckpoint, finalStep, ended - mark, ended - begun);
+        return new Phases(toolSteps, prepares, setup, prepare, model, toolAndCheckpoint, finalStep, ended - mark, ended - begun,
+                toolAndCheckpointByStep.stream().mapToLong(Long::longValue).toArray());
     }
 
     /**
@@ -68,7 +72,14 @@ final class PhaseListener implements RunListener {
      * answer's included), {@code model} and {@code toolAndCheckpoint} the {@code toolSteps} tool steps.
      */
     record Phases(int toolSteps, int prepares, long setup, long prepare, long model, long toolAndCheckpoint, long finalStep,
-                  long finish, long total) {
+                  long finish, long total, long[] toolAndCheckpointByStep) {
+
+        /** The median tool call + checkpoint time of the ten tool steps ending at {@code step} (1-based), in ms. */
+        double toolAndCheckpointAroundMs(int step) {
+            int to = Math.min(step, toolAndCheckpointByStep.length);
+            int from = Math.max(0, to - 10);
+            return Summary.of(java.util.Arrays.copyOfRange(toolAndCheckpointByStep, from, to)).medianMs();
+        }
 
         double prepareMs() {
             return prepare / 1e6 / prepares;

@@ -16,17 +16,15 @@ final class ReportFile {
     static final String BEGIN = "<!-- bench:begin -->";
     static final String END = "<!-- bench:end -->";
 
+    /** For a report file that does not exist yet: where the sections go and how to make them. */
     private static final String INTRO = """
             # Benchmarks
 
-            Figures from the benchmark harness in `bench/` (`io.devagent.bench.BenchMain`). Absolute times depend on the
-            machine, its disk and its load; what carries across machines and commits are the ratios against the baselines
-            measured in the same run: the fsync floor (one journal-sized append and `force(false)`) and the loopback round
-            trip to a model server that answers at once.
+            Figures from the benchmark harness in `bench/`. Rerun with `bench/run`; each benchmark rewrites its own section,
+            between its markers, and the goals table from `BENCHMARKS.json`.
 
-            Rerun with `bench/run` (it finds a JDK 21, builds the `bench` module when needed, and takes one to two minutes).
-            `bench/run --out FILE` writes elsewhere. Only the section between the `bench:begin` and `bench:end` markers is
-            regenerated; text outside it is kept.
+            <!-- bench-goals:begin -->
+            <!-- bench-goals:end -->
 
             """;
 

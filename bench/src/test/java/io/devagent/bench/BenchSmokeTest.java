@@ -37,10 +37,17 @@ class BenchSmokeTest {
         assertThat(figures.checkpointParts()).extracting(Component::name).contains("journal step commit", "a step's file work as the loop does it");
 
         Path out = dir.resolve("BENCHMARKS.md");
-        Files.writeString(out, "# kept\n\n" + ReportFile.BEGIN + "\nold\n" + ReportFile.END + "\n\nkept too\n");
+        Files.writeString(out, "# kept\n\n" + GoalsReport.BEGIN + "\n" + GoalsReport.END + "\n\n" + ReportFile.BEGIN + "\nold\n" + ReportFile.END + "\n\nkept too\n");
         ReportFile.write(out, MarkdownReport.render(figures));
         String text = Files.readString(out);
         assertThat(text).startsWith("# kept").endsWith("kept too\n").doesNotContain("\nold\n")
                 .contains("| per-step overhead / fsync floor, N = 12 (goal ≤ 2×) | **");
+
+        GoalsReport.record(out, BenchMain.goals(figures));
+        String withGoals = Files.readString(out);
+        assertThat(withGoals.indexOf("| per-step overhead / fsync floor, 12-step run | ")).isPositive()
+                .isLessThan(withGoals.indexOf(ReportFile.BEGIN));
+        assertThat(withGoals).contains("| checkpoint bytes at step 10 / at step 1 | ").endsWith("kept too\n");
+        assertThat(dir.resolve("BENCHMARKS.json")).content().contains("\"id\" : \"checkpoint-time\"");
     }
 }
