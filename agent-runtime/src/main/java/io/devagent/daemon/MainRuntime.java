@@ -167,8 +167,9 @@ public final class MainRuntime {
             }
             ownerOnly(state.socket());
             watchPolicy();
-            PidFile.write(state.pidFile(), self);
+            // Said before the pid file that announces readiness, so that whoever waits for readiness has the line too.
             stale.ifPresent(s -> log("replaced a stale agent.pid (pid " + s.pid() + " is no longer the main runtime)"));
+            PidFile.write(state.pidFile(), self);
         } catch (IOException | RuntimeException e) {
             closeQuietly(server);
             server = null;
