@@ -36,6 +36,12 @@ ENV AGENT_STATE_DIR=/state \
     LLM_BASE_URL=http://host.docker.internal:1234/v1 \
     ALLOW_NET=false \
     JAVA_OPTS="-XX:+UseSerialGC -XX:MaxRAMPercentage=50"
+# AppCDS: the classes the CLI loads at startup (picocli's command tree, state, Jackson), archived
+# now with the JVM options it runs with, so that every start maps them instead of reading and
+# verifying them from the jar; docker/agent uses the archive. -Xlog: no CDS notes on stdout.
+RUN java ${JAVA_OPTS} -XX:ArchiveClassesAtExit=/opt/dev-agent/agent.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
+      -jar /opt/dev-agent/agent.jar checkpoints list --state-dir /tmp/cds-training >/dev/null \
+ && rm -rf /tmp/cds-training
 USER 1000:1000
 WORKDIR /workspace
 VOLUME ["/state", "/workspace"]

@@ -10,6 +10,11 @@ import java.util.Properties;
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {line()};
+    }
+
+    /** {@code dev-agent VERSION (Java N)}. */
+    static String line() {
         Properties props = new Properties();
         try (InputStream in = VersionProvider.class.getResourceAsStream("/dev-agent-version.properties")) {
             if (in != null) {
@@ -18,6 +23,6 @@ final class VersionProvider implements CommandLine.IVersionProvider {
         } catch (IOException ignored) {
             // an unknown version is still a version line
         }
-        return new String[] {"dev-agent " + props.getProperty("version", "unknown") + " (Java " + Runtime.version().feature() + ")"};
+        return "dev-agent " + props.getProperty("version", "unknown") + " (Java " + Runtime.version().feature() + ")";
     }
 }
