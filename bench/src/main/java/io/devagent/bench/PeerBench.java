@@ -62,6 +62,7 @@ public final class PeerBench {
     static String measure(Path work, boolean smoke) throws Exception {
         long begun = System.nanoTime();
         String when = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String loadAtStart = BenchMain.loadAverage();
         Path workspace = ScriptedRun.workspace(work);
         List<Plan> plans = smoke ? SMOKE : PLANS;
         try (LangGraphPeer peer = LangGraphPeer.start()) {
@@ -121,7 +122,8 @@ public final class PeerBench {
             CheckpointSizes dev = CheckpointSizes.read(devSizes.journal(), devSizes.audit());
             PeerOutcome sizes = peerSizes;
             List<Integer> at = smoke ? List.of(1, sizes.toolSteps()) : SIZE_STEPS;
-            return PeerReport.render(when, (System.nanoTime() - begun) / 1e9, smoke, rows, dev, devSizes, sizes, at);
+            String machine = BenchMain.machine(work) + BenchMain.loadNote(loadAtStart, BenchMain.loadAverage());
+            return PeerReport.render(when + " on " + machine, (System.nanoTime() - begun) / 1e9, smoke, rows, dev, devSizes, sizes, at);
         }
     }
 

@@ -95,8 +95,9 @@ final class PeerReport {
         md.append("- One JVM and one long-lived `node peer.mjs --serve` process (a run is a JSON line in and out, so node's start is not ")
                 .append("timed). The peer times itself inside the script with `process.hrtime`: opening the database (WAL, tables), compiling the ")
                 .append("graph with the saver, and `invoke` to the final answer; dev-agent's time is `Agent.start`'s wall time.\n")
-                .append("- Warm-up first on both sides (dev-agent 5 × N = 10 and 3 × N = 100; the peer 5 × N = 10 and 1 × N = 100; ")
-                .append("3,000 untimed round trips). Then for each N, rounds in which each side runs once, the side going first alternating ")
+                .append(smoke ? "- No warm-up (smoke run). " : "- Warm-up first on both sides (dev-agent 5 × N = 10 and 3 × N = 100; "
+                        + "the peer 5 × N = 10 and 1 × N = 100; 3,000 untimed round trips). ")
+                .append("Then for each N, rounds in which each side runs once, the side going first alternating ")
                 .append("from round to round; the figure is the median run. Each run has a new scripted server and new state: a state ")
                 .append("directory for dev-agent, a database file for LangGraph.js (removed after the run).\n")
                 .append("- Same model server implementation and script, both not streamed, native tool calls. The round trips replay each ")
@@ -109,17 +110,22 @@ final class PeerReport {
                 .append("- dev-agent's time includes all its per-step work (policy, audit log with hash chain, snapshot, metrics), ")
                 .append("LangGraph.js's all of its own (checkpoint serialisation, SQLite, message conversion). Rerun with `bench/run --peer` ")
                 .append("(needs node 20 or newer and `npm ci` in `bench/langgraph/`; better-sqlite3 builds from source when no prebuilt ")
-                .append("binary can be fetched); `bench/run --peer --smoke` is the few-second check CI runs.\n");
+                .append("binary can be fetched); `bench/run --peer --smoke` is a check of a few seconds, which `PeerBenchTest` also runs.\n");
         return md.toString();
     }
 
     private static String requestSizes(PeerRow d, PeerRow l) {
-        String larger = d.firstRequestBytes() > l.firstRequestBytes() ? "dev-agent's are larger" : "LangGraph.js's are larger";
-        return String.format(Locale.ROOT, "%s. First request: dev-agent %s bytes (its system prompt and the schemas of all its tools), "
-                        + "LangGraph.js %s bytes (the goal and the one `read_file` schema); half-way through the %d-step run: %s against %s "
-                        + "bytes. Each side's overhead subtracts the loopback round trip of its own requests; building the requests and parsing "
-                        + "the replies stays in the overhead.", larger, Fmt.bytes(d.firstRequestBytes()), Fmt.bytes(l.firstRequestBytes()), d.toolSteps(),
-                Fmt.bytes(d.midRequestBytes()), Fmt.bytes(l.midRequestBytes()));
+        return String.format(Locale.ROOT, "the first request is larger from %s: dev-agent %s bytes (its system prompt and the "
+                        + "schemas of all its tools), LangGraph.js %s bytes (the goal and the one `read_file` schema); half-way through "
+                        + "the %d-step run, from %s: dev-agent %s bytes, LangGraph.js %s. Each side's overhead subtracts the loopback round "
+                        + "trip of its own requests; building the requests and parsing the replies stays in the overhead.",
+                larger(d.firstRequestBytes(), l.firstRequestBytes()), Fmt.bytes(d.firstRequestBytes()), Fmt.bytes(l.firstRequestBytes()),
+                d.toolSteps(), larger(d.midRequestBytes(), l.midRequestBytes()), Fmt.bytes(d.midRequestBytes()),
+                Fmt.bytes(l.midRequestBytes()));
+    }
+
+    private static String larger(int devAgent, int langGraph) {
+        return devAgent > langGraph ? "dev-agent" : devAgent < langGraph ? "LangGraph.js" : "neither (the same size)";
     }
 
     private static Optional<PeerRow> find(List<PeerRow> rows, int n, String side) {
