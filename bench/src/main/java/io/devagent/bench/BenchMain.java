@@ -198,7 +198,7 @@ public final class BenchMain {
         }
     }
 
-    private static String loadNote(String atStart, String atEnd) {
+    static String loadNote(String atStart, String atEnd) {
         return atStart.isEmpty() || atEnd.isEmpty() ? ""
                 : ", 1-minute load average " + atStart + " at the start and " + atEnd + " at the end";
     }

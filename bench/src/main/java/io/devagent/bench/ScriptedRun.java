@@ -50,6 +50,18 @@ final class ScriptedRun {
         return Reply.toolCall("read_file", "{\"path\":\"" + FILE + "\"}");
     }
 
+    /**
+     * A new server scripted as a run's: {@code toolSteps} read_file calls, then the final answer (also PeerBench's).
+     * One reply per step, as a reply's tool call id is fixed when it is made: LangGraph's message list would
+     * merge tool results that share an id, as real models never send.
+     */
+    static ScriptedModelServer scriptedServer(int toolSteps) {
+        Reply[] script = new Reply[toolSteps];
+        Arrays.setAll(script, i -> readFile());
+        return ScriptedModelServer.start().keepingRawRequests().script(script)
+                .whenExhausted(Reply.text("Done: read " + FILE + " " + toolSteps + " times."));
+    }
+
     static Environment env(String baseUrl) {
         return new Environment(Map.of("LLM_BASE_URL", baseUrl, "LLM_MODEL", MODEL, "LLM_STREAM", "false"));
     }
@@ -62,10 +74,7 @@ final class ScriptedRun {
     /** With {@code watched}, a {@link PhaseListener} splits the run's time into phases. */
     static RunOutcome execute(Path workDir, Path workspace, int toolSteps, String label, boolean watched) throws Exception {
         Path state = Files.createDirectories(workDir.resolve("state-" + label));
-        try (ScriptedModelServer server = ScriptedModelServer.start().keepingRawRequests()) {
-            Reply[] script = new Reply[toolSteps];
-            Arrays.fill(script, readFile());
-            server.script(script).whenExhausted(Reply.text("Done: read " + FILE + " " + toolSteps + " times."));
+        try (ScriptedModelServer server = scriptedServer(toolSteps)) {
             Environment env = env(server.baseUrl());
             Policy policy = Policy.defaults().withLimits(new Policy.Limits(toolSteps + 10, Long.MAX_VALUE, null));
             AgentConfig config = new AgentConfig(StateDir.resolve(Optional.of(state), env), workspace,
