@@ -78,12 +78,13 @@ public final class AuditLog implements Closeable {
         } else {
             event.put("prev", lastHash);
         }
-        String body = Json.write(event);
+        byte[] body = Json.bytes(event);
         String hash = sha256(body);
-        String line = body.substring(0, body.length() - 1) + ",\"hash\":\"" + hash + "\"}\n";
-        ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        // The line is the body without its closing brace, then the hash member and the brace: one write.
+        ByteBuffer[] line = {ByteBuffer.wrap(body, 0, body.length - 1),
+                ByteBuffer.wrap((",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII))};
+        while (line[1].hasRemaining()) {
+            channel.write(line);
         }
         seq++;
         lastHash = hash;
@@ -104,9 +105,13 @@ public final class AuditLog implements Closeable {
     }
 
     static String sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String sha256(byte[] bytes) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(digest.digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

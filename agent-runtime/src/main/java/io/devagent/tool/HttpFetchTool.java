@@ -20,10 +20,13 @@ import java.util.Locale;
  */
 public final class HttpFetchTool implements Tool {
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    /** Made on the first fetch: building a client sets up TLS, which every run would otherwise pay at its start for a tool it rarely calls. */
+    private static final class Client {
+        static final HttpClient HTTP = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
 
     @Override
     public String name() {
@@ -67,7 +70,7 @@ public final class HttpFetchTool implements Tool {
             throw ToolException.denied("refused: host " + host + " is not in the policy's network.allowHosts");
         }
         try {
-            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+            HttpResponse<InputStream> response = Client.HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                     .header("User-Agent", "dev-agent").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             int cap = ctx.maxOutputBytes();
             try (InputStream body = response.body()) {
