@@ -26,7 +26,7 @@ final class GoalsReport {
 
     /** Row order in the table: the order. */
     private static final List<String> ORDER = List.of("step-overhead-10", "step-overhead-100", "step-overhead-1000",
-            "checkpoint-bytes", "checkpoint-time", "resume", "version", "concurrency", "operator-time", "operator-heap", "peer");
+            "checkpoint-bytes", "checkpoint-time", "resume", "version", "concurrency", "operator-time", "operator-heap", "peer-10", "peer-100", "peer-1000");
 
     private GoalsReport() {
     }

@@ -46,20 +46,29 @@ public final class PeerBench {
                 ? Files.createTempDirectory(Files.createDirectories(options.tmp().get()), "dev-agent-peer-bench-")
                 : Files.createTempDirectory("dev-agent-peer-bench-");
         String report;
+        List<Goal> goals = new ArrayList<>();
         try {
-            report = measure(work, smoke);
+            report = measure(work, smoke, goals);
         } finally {
             TempTree.delete(work);
         }
         System.out.print(report);
         System.out.flush();
         ReportFile.write(options.out(), report, BEGIN, END);
+        if (!smoke) {
+            GoalsReport.record(options.out(), goals);
+        }
         BenchMain.log("wrote " + options.out());
         System.exit(0); // the HTTP clients' selector threads would otherwise linger
     }
 
     /** Runs the comparison in {@code work} and returns the report's section. */
     static String measure(Path work, boolean smoke) throws Exception {
+        return measure(work, smoke, new ArrayList<>());
+    }
+
+    /** The same, adding the goal's figures (dev-agent's overhead over LangGraph.js's, per run length) to {@code goals}. */
+    static String measure(Path work, boolean smoke, List<Goal> goals) throws Exception {
         long begun = System.nanoTime();
         String when = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String loadAtStart = BenchMain.loadAverage();
@@ -118,6 +127,15 @@ public final class PeerBench {
                     }
                 }
                 devSizes = devMedian;
+            }
+            for (PeerRow d : rows) {
+                if (!d.side().equals("dev-agent")) {
+                    continue;
+                }
+                rows.stream().filter(l -> l.toolSteps() == d.toolSteps() && l.side().endsWith("=" + NORMAL.toUpperCase(Locale.ROOT)))
+                        .findFirst().ifPresent(l -> goals.add(new Goal("peer-" + d.toolSteps(),
+                                "per-step overhead / LangGraph.js's (SQLite checkpointer), " + d.toolSteps() + "-step run",
+                                d.overheadMs() / l.overheadMs(), "×", true, 0.1, "bench/run --peer", when)));
             }
             CheckpointSizes dev = CheckpointSizes.read(devSizes.journal(), devSizes.audit());
             PeerOutcome sizes = peerSizes;

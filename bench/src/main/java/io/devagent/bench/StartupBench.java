@@ -46,6 +46,7 @@ public final class StartupBench {
         System.out.flush();
         if (!smoke) {
             ReportFile.write(options.out(), report, BEGIN, END);
+            GoalsReport.record(options.out(), goals(figures));
             BenchMain.log("wrote " + options.out());
         }
         System.exit(0);
@@ -118,6 +119,15 @@ public final class StartupBench {
         String machine = BenchMain.machine(work) + loadNote(loadAtStart, BenchMain.loadAverage());
         return new StartupFigures(when, machine, launches, run, requestBytes, hello, javaVersion, versionRows, resumeRows,
                 firstLauncherRun, phases, phasesWithArchive, (System.nanoTime() - begun) / 1e9);
+    }
+
+    /** The goals' figures: as users launch, through the {@code ./agent} launcher (the first row of each kind). */
+    static List<Goal> goals(StartupFigures f) {
+        return List.of(
+                new Goal("resume", "resume of a " + f.run().steps() + "-step run, process start to first model request (`./agent`)",
+                        f.resume().get(0).summary().medianMs() / 1000, " s", true, 0.5, "bench/run --startup", f.when()),
+                new Goal("version", "`./agent --version` cold start", f.version().get(0).summary().medianMs() / 1000, " s", true, 0.4,
+                        "bench/run --startup", f.when()));
     }
 
     private static StartupFigures.Row row(Launch launch, String what, long[] nanos) {
