@@ -43,14 +43,19 @@ public final class McpBench {
 
     static final String BEGIN = "<!-- bench-mcp:begin -->";
     static final String END = "<!-- bench-mcp:end -->";
-    private static final int WARMUP = 300;
-    private static final int CALLS = 2000;
+    /** Calls each way, untimed then timed: set once in {@link #main}, tiny with {@code --smoke}. */
+    private static int warmup = 300;
+    private static int calls = 2000;
 
     private McpBench() {
     }
 
     public static void main(String[] args) throws Exception {
         BenchOptions options = BenchOptions.parse(args);
+        if (options.smoke()) {
+            warmup = 5;
+            calls = 20;
+        }
         McpServers servers = McpServers.find().orElseThrow(() -> new IllegalStateException(
                 "the MCP benchmark needs node and the npm servers: " + McpServers.missing()));
         Path work = Files.createTempDirectory("dev-agent-mcp-bench-");
@@ -116,15 +121,15 @@ public final class McpBench {
                         "endpoint " + transport + " is not up: " + registry.statuses()));
                 try (McpSyncClient direct = directClient(servers, http, transport)) {
                     McpSchema.CallToolRequest request = McpSchema.CallToolRequest.builder("echo").arguments(Map.of("message", "hello")).build();
-                    BenchMain.log(transport + ": warm-up, " + WARMUP + " calls each way");
-                    for (int i = 0; i < WARMUP; i++) {
+                    BenchMain.log(transport + ": warm-up, " + warmup + " calls each way");
+                    for (int i = 0; i < warmup; i++) {
                         check(direct.callTool(request));
                         check(tool.execute(arguments, context));
                     }
                     // Paired: each round makes one call each way, in alternating order, so that drift and order hit both alike.
-                    long[] directNanos = new long[CALLS];
-                    long[] throughNanos = new long[CALLS];
-                    for (int i = 0; i < CALLS; i++) {
+                    long[] directNanos = new long[calls];
+                    long[] throughNanos = new long[calls];
+                    for (int i = 0; i < calls; i++) {
                         if (i % 2 == 0) {
                             directNanos[i] = timeDirect(direct, request);
                             throughNanos[i] = timeThrough(tool, arguments, context);
@@ -133,8 +138,8 @@ public final class McpBench {
                             directNanos[i] = timeDirect(direct, request);
                         }
                     }
-                    long[] added = new long[CALLS];
-                    for (int i = 0; i < CALLS; i++) {
+                    long[] added = new long[calls];
+                    for (int i = 0; i < calls; i++) {
                         added[i] = throughNanos[i] - directNanos[i];
                     }
                     Row row = new Row(transport, Summary.of(directNanos), Summary.of(throughNanos), Summary.of(added), ci95(added));
@@ -187,8 +192,8 @@ public final class McpBench {
         StringBuilder md = new StringBuilder();
         md.append("## MCP tool calls: the latency dev-agent adds\n\n");
         md.append("Measured ").append(when).append(" (").append(String.format(Locale.ROOT, "%.0f", seconds))
-                .append(" s). `echo` on `@modelcontextprotocol/server-everything` 2026.8.31, called ").append(CALLS)
-                .append(" times each way after ").append(WARMUP).append(" untimed calls: directly with the MCP Java SDK's ")
+                .append(" s). `echo` on `@modelcontextprotocol/server-everything` 2026.8.31, called ").append(calls)
+                .append(" times each way after ").append(warmup).append(" untimed calls: directly with the MCP Java SDK's ")
                 .append("`McpSyncClient`, and through dev-agent's `McpTool.execute` (registry lookup, rate limiter, effect announcement, ")
                 .append("the SDK's async client with a bounded wait, result to text, secret masking, output cap) on its own connection. ")
                 .append("The calls are paired: each round makes one call each way, in alternating order, and the added latency is ")
