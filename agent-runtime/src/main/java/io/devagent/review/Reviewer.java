@@ -8,7 +8,13 @@ import io.devagent.policy.Policy;
 import io.devagent.tool.Hashes;
 import io.devagent.tool.Workspace;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +31,38 @@ import java.util.Optional;
 public final class Reviewer {
 
     private final Workspace workspace;
+    /** The hash each written file had when last read, with the size and time it had then. */
+    private final Map<String, Seen> seen = new HashMap<>();
 
+    private record Seen(String hash, long size, FileTime modified) {
+    }
+
+    /** One reviewer per run: it remembers what it has read of the run's files. */
     public Reviewer(Workspace workspace) {
         this.workspace = workspace;
+    }
+
+    /**
+     * A written file's hash. It is read again only when the file's size or modification time has
+     * changed since it was last read: a step must not cost more as the run writes more files.
+     */
+    private Optional<String> currentHash(String path, String expected) {
+        Path file = workspace.root().resolve(path);
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            seen.remove(path);
+            return Optional.empty();
+        }
+        Seen known = seen.get(path);
+        if (known != null && known.hash().equals(expected) && known.size() == attributes.size()
+                && known.modified().equals(attributes.lastModifiedTime())) {
+            return Optional.of(known.hash());
+        }
+        Optional<String> hash = Hashes.sha256(file);
+        hash.ifPresentOrElse(h -> seen.put(path, new Seen(h, attributes.size(), attributes.lastModifiedTime())), () -> seen.remove(path));
+        return hash;
     }
 
     public Verdict review(Policy policy, List<String> toolsRun, Map<String, String> writtenFiles) {
@@ -38,7 +73,7 @@ public final class Reviewer {
             }
         }
         for (Map.Entry<String, String> file : writtenFiles.entrySet()) {
-            Optional<String> now = Hashes.sha256(workspace.root().resolve(file.getKey()));
+            Optional<String> now = currentHash(file.getKey(), file.getValue());
             if (now.isEmpty()) {
                 findings.add("The file " + file.getKey() + ", which this run wrote, has been deleted outside the run.");
             } else if (!now.get().equals(file.getValue())) {
