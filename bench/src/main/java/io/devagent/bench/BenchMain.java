@@ -71,13 +71,7 @@ public final class BenchMain {
         } finally {
             TempTree.delete(work);
         }
-        System.out.print(report);
-        System.out.flush();
-        ReportFile.write(options.out(), report);
-        if (!options.smoke()) {
-            GoalsReport.record(options.out(), goals(figures));
-        }
-        log("wrote " + options.out());
+        ReportFile.publish(options.out(), report, ReportFile.BEGIN, ReportFile.END, options.smoke(), goals(figures));
         System.exit(0); // the HTTP clients' selector threads would otherwise linger
     }
 

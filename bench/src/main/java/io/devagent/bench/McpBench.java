@@ -65,10 +65,7 @@ public final class McpBench {
         } finally {
             TempTree.delete(work);
         }
-        System.out.print(report);
-        System.out.flush();
-        ReportFile.write(options.out(), report, BEGIN, END);
-        BenchMain.log("wrote " + options.out());
+        ReportFile.publish(options.out(), report, BEGIN, END, options.smoke(), List.of());
         System.exit(0);
     }
 

@@ -52,13 +52,7 @@ public final class PeerBench {
         } finally {
             TempTree.delete(work);
         }
-        System.out.print(report);
-        System.out.flush();
-        ReportFile.write(options.out(), report, BEGIN, END);
-        if (!smoke) {
-            GoalsReport.record(options.out(), goals);
-        }
-        BenchMain.log("wrote " + options.out());
+        ReportFile.publish(options.out(), report, BEGIN, END, smoke, goals);
         System.exit(0); // the HTTP clients' selector threads would otherwise linger
     }
 

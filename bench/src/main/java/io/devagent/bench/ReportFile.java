@@ -31,6 +31,20 @@ final class ReportFile {
     private ReportFile() {
     }
 
+    /**
+     * What every benchmark does with its report: prints it, writes its section of {@code file}, and,
+     * unless it was a smoke (whose figures mean nothing), records its goals' figures.
+     */
+    static void publish(Path file, String report, String begin, String end, boolean smoke, java.util.List<Goal> goals) throws IOException {
+        System.out.print(report);
+        System.out.flush();
+        write(file, report, begin, end);
+        if (!smoke && !goals.isEmpty()) {
+            GoalsReport.record(file, goals);
+        }
+        BenchMain.log("wrote " + file);
+    }
+
     static void write(Path file, String section) throws IOException {
         write(file, section, BEGIN, END);
     }

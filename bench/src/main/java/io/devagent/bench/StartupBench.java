@@ -42,13 +42,7 @@ public final class StartupBench {
             TempTree.delete(work);
         }
         String report = StartupReport.render(figures);
-        System.out.print(report);
-        System.out.flush();
-        if (!smoke) {
-            ReportFile.write(options.out(), report, BEGIN, END);
-            GoalsReport.record(options.out(), goals(figures));
-            BenchMain.log("wrote " + options.out());
-        }
+        ReportFile.publish(options.out(), report, BEGIN, END, smoke, goals(figures));
         System.exit(0);
     }
 
