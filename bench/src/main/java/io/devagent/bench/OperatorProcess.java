@@ -41,7 +41,7 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     /** Starts the operator against {@code masterUrl} and waits for its {@code /readyz}. */
-    static OperatorProcess start(Path jar, String masterUrl, String heap) throws Exception {
+    static OperatorProcess start(Path jar, String masterUrl, String heap, List<String> jvmOptions) throws Exception {
         int port = freePort();
         Path log = Files.createTempFile("dev-agent-operator-scale", ".log");
         Path gcLog = Files.createTempFile("dev-agent-operator-scale", ".gc.log");
@@ -49,6 +49,7 @@ final class OperatorProcess implements AutoCloseable {
         if (heap != null) {
             command.add("-Xmx" + heap);
         }
+        command.addAll(jvmOptions);
         command.add("-Xlog:gc:file=" + gcLog);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);

@@ -25,9 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * pod ({@code <name>-0}) and its PVC ({@code <name>-state}) ({@link RunsSeen}). The table also gives
  * the API requests per run by verb and resource, as the mock served them ({@link CountingDispatcher}).
  * <p>
- * {@code bench/operator-scale [--runs N] [--threads T] [--operator-heap SIZE] [--smoke] [--stock-mock] [--ceiling]}
+ * {@code bench/operator-scale [--runs N] [--threads T] [--operator-heap SIZE] [--operator-jvm OPTIONS] [--smoke] [--stock-mock] [--ceiling]}
  * builds what it needs and runs this. {@code --operator-heap 96m} starts the operator with that
- * {@code -Xmx}; {@code --smoke} is 20 runs (exit status 1 unless all are done); {@code --stock-mock}
+ * {@code -Xmx}; {@code --operator-jvm OPTIONS} replaces the chart's {@code -XX:TieredStopAtLevel=1} ({@code ""}: the
+ * JVM's defaults); {@code --smoke} is 20 runs (exit status 1 unless all are done); {@code --stock-mock}
  * uses fabric8's store as it is, whose lookups scan every object ({@link IndexedCrudDispatcher});
  * {@code --ceiling} then measures the mock alone making the same objects ({@link MockCeiling}).
  * For a profile, {@code JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=filename=/tmp/rec-%p.jfr}
@@ -36,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OperatorScale {
 
     private static final String NS = "scale";
-    private static final String USAGE = "use --runs N --threads T --operator-heap SIZE --smoke --stock-mock --ceiling";
+    private static final String USAGE = "use --runs N --threads T --operator-heap SIZE --operator-jvm OPTIONS --smoke --stock-mock --ceiling";
 
     private OperatorScale() {
     }
@@ -45,6 +46,8 @@ public final class OperatorScale {
         int runs = 1000;
         int threads = 16;
         String operatorHeap = null;
+        // As the Helm chart runs it (C1 only, see its operator-deployment.yaml); --operator-jvm "" for the JVM's defaults.
+        List<String> operatorJvm = List.of("-XX:TieredStopAtLevel=1");
         boolean stock = false;
         boolean ceiling = false;
         Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
@@ -53,6 +56,7 @@ public final class OperatorScale {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--operator-heap" -> operatorHeap = args[++i];
+                case "--operator-jvm" -> operatorJvm = args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+"));
                 case "--smoke" -> runs = 20;
                 case "--stock-mock" -> stock = true;
                 case "--ceiling" -> ceiling = true;
@@ -73,7 +77,7 @@ public final class OperatorScale {
         boolean complete;
         List<String> children;
         try (ScaleMockServer server = new ScaleMockServer(root.resolve("crds"), NS, stock);
-             OperatorProcess operator = OperatorProcess.start(jar, server.url(), operatorHeap);
+             OperatorProcess operator = OperatorProcess.start(jar, server.url(), operatorHeap, operatorJvm);
              RunsSeen seen = new RunsSeen(server.client(), NS, runs)) {
             long idleHeap = operator.heapUsed();
             AtomicLong sampledPeak = new AtomicLong(idleHeap);
@@ -151,8 +155,9 @@ public final class OperatorScale {
             System.out.printf(Locale.ROOT, "| **operator heap used, peak (its GC log's largest heap before a collection)** | **%s** |%n", mib(peakHeap));
             System.out.printf(Locale.ROOT, "| operator heap after a full GC at the end (live set: %,d runs and their children in its caches) | %s |%n",
                     runs, liveAfterGc < 0 ? "n/a (no jcmd)" : mib(liveAfterGc));
-            System.out.printf(Locale.ROOT, "| operator max heap (%s) | %s |%n", operatorHeap == null ? "JVM default, 1/4 of RAM" : "-Xmx" + operatorHeap,
-                    mib(operator.heapMax()));
+            System.out.printf(Locale.ROOT, "| operator max heap (%s; JVM options: %s) | %s |%n",
+                    operatorHeap == null ? "JVM default, 1/4 of RAM" : "-Xmx" + operatorHeap,
+                    operatorJvm.isEmpty() ? "the JVM's defaults" : String.join(" ", operatorJvm), mib(operator.heapMax()));
             System.out.printf(Locale.ROOT, "| CPU time: the operator's process / this process (mock API server and load) | %s / %s |%n",
                     seconds(operatorCpu), seconds(benchCpu));
             System.out.printf(Locale.ROOT, "| AgentRun reconciliations per run | %.2f |%n", reconciliations / runs);
