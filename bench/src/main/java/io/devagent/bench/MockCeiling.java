@@ -91,7 +91,7 @@ final class MockCeiling {
         }
     }
 
-    static String describe(Result result, int runs) {
+    static String describe(Result result) {
         return String.format(Locale.ROOT, "%.1f s for %,d requests (%.0f/s)%s", result.seconds(), result.requests(),
                 result.requests() / result.seconds(), result.complete() ? "" : ", timed out");
     }

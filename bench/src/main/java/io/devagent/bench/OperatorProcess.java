@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * apply and leader election off) against the mock API server, and what the benchmark reads of it: its
  * {@code /metrics}, and its GC log, whose heap before each collection is the exact peak that sampling
  * {@code /metrics} would only approach (and sampling it often costs the operator CPU: rendering
- * {@code /metrics} ten times a second was a tenth of the operator's samples in a profile).
+ * {@code /metrics} ten times a second was 12 % of the operator's samples in a profile).
  */
 final class OperatorProcess implements AutoCloseable {
 

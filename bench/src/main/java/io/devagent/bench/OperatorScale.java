@@ -179,7 +179,7 @@ public final class OperatorScale {
                     run(0).getMetadata().getName(), children, runs, threads);
             System.out.println();
             System.out.printf(Locale.ROOT, "The mock alone (no operator), each run's AgentRun and its %d children created by plain calls"
-                    + " from %d threads: %s.%n", children.size(), threads, MockCeiling.describe(result, runs));
+                    + " from %d threads: %s.%n", children.size(), threads, MockCeiling.describe(result));
             complete &= result.complete();
         }
         if (!complete) {
