@@ -36,8 +36,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class OperatorScale {
 
+    static final String BEGIN = "<!-- bench-operator:begin -->";
+    static final String END = "<!-- bench-operator:end -->";
     private static final String NS = "scale";
-    private static final String USAGE = "use --runs N --threads T --operator-heap SIZE --operator-jvm OPTIONS --smoke --stock-mock --ceiling";
+    private static final String USAGE = "use --runs N --threads T --operator-heap SIZE --operator-jvm OPTIONS --smoke --stock-mock --ceiling --out FILE";
 
     private OperatorScale() {
     }
@@ -51,13 +53,23 @@ public final class OperatorScale {
         boolean stock = false;
         boolean ceiling = false;
         Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+        Path out = root.resolve("BENCHMARKS.md");
+        boolean smoke = false;
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream report = new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8);
+        double seconds = Double.NaN;
+        long heapPeak = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--operator-heap" -> operatorHeap = args[++i];
                 case "--operator-jvm" -> operatorJvm = args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+"));
-                case "--smoke" -> runs = 20;
+                case "--smoke" -> {
+                    runs = 20;
+                    smoke = true;
+                }
+                case "--out" -> out = Path.of(args[++i]).toAbsolutePath().normalize();
                 case "--stock-mock" -> stock = true;
                 case "--ceiling" -> ceiling = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
@@ -125,6 +137,8 @@ public final class OperatorScale {
             String metrics = operator.metrics();
             double reconciliations = OperatorProcess.sum(metrics, "operator_sdk_reconciliations_started_total", "kind=\"AgentRun\"");
             long peakHeap = Math.max(sampledPeak.get(), operator.peakHeapFromGcLog());
+            seconds = (end - start) / 1e9;
+            heapPeak = peakHeap;
             long liveAfterGc = operator.liveHeapAfterGc();
             children = MockCeiling.childrenOf(server.client(), NS, run(0).getMetadata().getName());
 
@@ -136,55 +150,66 @@ public final class OperatorScale {
                 }
             });
             latencies.sort(Double::compare);
-            System.out.printf(Locale.ROOT, "## Operator scale: %d AgentRuns to a created pod and PVC%n%n", runs);
-            System.out.printf(Locale.ROOT, "Measured %s on %s %s, %d CPUs (load average %.1f at the start), %s %s; the mock API server%n"
+            report.printf(Locale.ROOT, "## Operator scale: %d AgentRuns to a created pod and PVC%n%n", runs);
+            report.printf(Locale.ROOT, "Measured %s on %s %s, %d CPUs (load average %.1f at the start), %s %s; the mock API server%n"
                             + "(%s), the operator and this load generator share those CPUs. %d creating threads; server-side apply off%n"
                             + "(the mock lacks it).%n%n",
                     Instant.now().toString().replaceFirst("\\.\\d+Z$", "Z"), System.getProperty("os.name"), System.getProperty("os.arch"),
                     Runtime.getRuntime().availableProcessors(), load, System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
                     stock ? "fabric8's store as it is, scanning every object per lookup" : "lookups by name indexed", threads);
-            System.out.println("| figure | value |");
-            System.out.println("|---|---:|");
-            System.out.printf(Locale.ROOT, "| runs with pod and PVC | %d of %d%s |%n", latencies.size(), runs, complete ? "" : " (timed out)");
-            System.out.printf(Locale.ROOT, "| all %d AgentRuns created (client side) | %.1f s |%n", runs, (allCreated - start) / 1e9);
-            System.out.printf(Locale.ROOT, "| **first create to the last run's pod and PVC** | **%.1f s** |%n", (end - start) / 1e9);
-            System.out.printf(Locale.ROOT, "| throughput | %.0f runs/s |%n", runs / ((end - start) / 1e9));
-            System.out.printf(Locale.ROOT, "| per run, create to pod and PVC: median / p95 / max | %.0f / %.0f / %.0f ms |%n",
+            report.println("| figure | value |");
+            report.println("|---|---:|");
+            report.printf(Locale.ROOT, "| runs with pod and PVC | %d of %d%s |%n", latencies.size(), runs, complete ? "" : " (timed out)");
+            report.printf(Locale.ROOT, "| all %d AgentRuns created (client side) | %.1f s |%n", runs, (allCreated - start) / 1e9);
+            report.printf(Locale.ROOT, "| **first create to the last run's pod and PVC** | **%.1f s** |%n", (end - start) / 1e9);
+            report.printf(Locale.ROOT, "| throughput | %.0f runs/s |%n", runs / ((end - start) / 1e9));
+            report.printf(Locale.ROOT, "| per run, create to pod and PVC: median / p95 / max | %.0f / %.0f / %.0f ms |%n",
                     pct(latencies, 0.5), pct(latencies, 0.95), pct(latencies, 1.0));
-            System.out.printf(Locale.ROOT, "| operator heap used, idle before the runs | %s |%n", mib(idleHeap));
-            System.out.printf(Locale.ROOT, "| **operator heap used, peak (its GC log's largest heap before a collection)** | **%s** |%n", mib(peakHeap));
-            System.out.printf(Locale.ROOT, "| operator heap after a full GC at the end (live set: %,d runs and their children in its caches) | %s |%n",
+            report.printf(Locale.ROOT, "| operator heap used, idle before the runs | %s |%n", mib(idleHeap));
+            report.printf(Locale.ROOT, "| **operator heap used, peak (its GC log's largest heap before a collection)** | **%s** |%n", mib(peakHeap));
+            report.printf(Locale.ROOT, "| operator heap after a full GC at the end (live set: %,d runs and their children in its caches) | %s |%n",
                     runs, liveAfterGc < 0 ? "n/a (no jcmd)" : mib(liveAfterGc));
-            System.out.printf(Locale.ROOT, "| operator max heap (%s; JVM options: %s) | %s |%n",
+            report.printf(Locale.ROOT, "| operator max heap (%s; JVM options: %s) | %s |%n",
                     operatorHeap == null ? "JVM default, 1/4 of RAM" : "-Xmx" + operatorHeap,
                     operatorJvm.isEmpty() ? "the JVM's defaults" : String.join(" ", operatorJvm), mib(operator.heapMax()));
-            System.out.printf(Locale.ROOT, "| CPU time: the operator's process / this process (mock API server and load) | %s / %s |%n",
+            report.printf(Locale.ROOT, "| CPU time: the operator's process / this process (mock API server and load) | %s / %s |%n",
                     seconds(operatorCpu), seconds(benchCpu));
-            System.out.printf(Locale.ROOT, "| AgentRun reconciliations per run | %.2f |%n", reconciliations / runs);
-            System.out.printf(Locale.ROOT, "| mock API server: requests served, time in its dispatcher (summed over its threads) | %,d, %.1f s |%n",
+            report.printf(Locale.ROOT, "| AgentRun reconciliations per run | %.2f |%n", reconciliations / runs);
+            report.printf(Locale.ROOT, "| mock API server: requests served, time in its dispatcher (summed over its threads) | %,d, %.1f s |%n",
                     requests.values().stream().mapToLong(Long::longValue).sum(), mockBusy);
-            System.out.println();
-            System.out.println("API requests per run, from the first create to the end (the benchmark's own create included):");
-            System.out.println();
-            System.out.println("| request | count | per run |");
-            System.out.println("|---|---:|---:|");
+            report.println();
+            report.println("API requests per run, from the first create to the end (the benchmark's own create included):");
+            report.println();
+            report.println("| request | count | per run |");
+            report.println("|---|---:|---:|");
             for (var entry : requests.entrySet()) {
-                System.out.printf(Locale.ROOT, "| %s | %,d | %.2f |%n", entry.getKey(), entry.getValue(), entry.getValue() / (double) runs);
+                report.printf(Locale.ROOT, "| %s | %,d | %.2f |%n", entry.getKey(), entry.getValue(), entry.getValue() / (double) runs);
             }
-            System.out.println();
-            System.out.println("The operator's log is in " + operator.log() + ".");
+            report.println();
+            report.println("The operator's log is in " + operator.log() + ".");
         }
         if (ceiling) {
             MockCeiling.Result result = MockCeiling.measure(root.resolve("crds"), NS, stock, OperatorScale::run,
                     run(0).getMetadata().getName(), children, runs, threads);
-            System.out.println();
-            System.out.printf(Locale.ROOT, "The mock alone (no operator), each run's AgentRun and its %d children created by plain calls"
+            report.println();
+            report.printf(Locale.ROOT, "The mock alone (no operator), each run's AgentRun and its %d children created by plain calls"
                     + " from %d threads: %s.%n", children.size(), threads, MockCeiling.describe(result));
             complete &= result.complete();
         }
+        report.println();
+        report.println("Rerun with `bench/run --operator` (`--smoke`: 20 runs); more options with `bench/operator-scale`. "
+                + "The text after this section says where the time goes and what was changed for it.");
+        String when = Instant.now().toString().replaceFirst("\\.\\d+Z$", "Z");
+        List<Goal> goals = !complete || stock || runs != 1000 ? List.of() : List.of(
+                new Goal("operator-time", "operator: 1,000 AgentRuns, first create to the last pod and PVC", seconds, " s", true, 30,
+                        "bench/run --operator", when),
+                new Goal("operator-heap", "operator: heap peak over those 1,000 runs", heapPeak / (1024.0 * 1024.0), " MiB", true, 256,
+                        "bench/run --operator", when));
+        ReportFile.publish(out, buffer.toString(java.nio.charset.StandardCharsets.UTF_8), BEGIN, END, smoke, goals);
         if (!complete) {
             System.exit(1);
         }
+        System.exit(0);
     }
 
     static AgentRun run(int index) {
