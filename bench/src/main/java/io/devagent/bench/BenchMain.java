@@ -151,7 +151,7 @@ public final class BenchMain {
     }
 
     /** The 1-minute load average, where the system tells it (Linux), else empty. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split("\\s+")[0];
         } catch (IOException | RuntimeException e) {
@@ -164,7 +164,7 @@ public final class BenchMain {
                 : ", 1-minute load average " + atStart + " at the start and " + atEnd + " at the end";
     }
 
-    private static String machine(Path work) {
+    static String machine(Path work) {
         String cpu = "";
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             cpu = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip() + ", ").orElse("");
