@@ -4,15 +4,32 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /** Glob matching for tool names and workspace paths, with the forms users expect from .gitignore-like rules. */
 public final class Globs {
+
+    /**
+     * Compiled globs, by glob: every run checks the same few policy globs at each step (tool schemas, each
+     * path a tool touches), and compiling them each time was a measurable part of a step. The globs come
+     * from policies, so there are few; the caches are emptied if they ever grow.
+     */
+    private static final Map<String, Pattern> NAMES = new ConcurrentHashMap<>();
+    private static final Map<String, PathMatcher> PATHS = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED = 1024;
 
     private Globs() {
     }
 
     /** {@code *} matches any run of characters in a tool name. */
     public static boolean matchesName(String glob, String name) {
+        return cached(NAMES, glob, Globs::namePattern).matcher(name).matches();
+    }
+
+    private static Pattern namePattern(String glob) {
         StringBuilder regex = new StringBuilder();
         for (char c : glob.toCharArray()) {
             if (c == '*') {
@@ -23,7 +40,7 @@ public final class Globs {
                 regex.append(java.util.regex.Pattern.quote(String.valueOf(c)));
             }
         }
-        return name.matches(regex.toString());
+        return Pattern.compile(regex.toString());
     }
 
     /**
@@ -34,13 +51,24 @@ public final class Globs {
         Path path = Path.of(relativePath.isEmpty() ? "." : relativePath);
         for (String glob : globs) {
             for (String variant : variants(glob)) {
-                PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + variant);
+                PathMatcher matcher = cached(PATHS, variant, v -> FileSystems.getDefault().getPathMatcher("glob:" + v));
                 if (matcher.matches(path)) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    private static <T> T cached(Map<String, T> cache, String glob, Function<String, T> compile) {
+        T compiled = cache.get(glob);
+        if (compiled == null) {
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            compiled = cache.computeIfAbsent(glob, compile);
+        }
+        return compiled;
     }
 
     private static List<String> variants(String glob) {

@@ -98,8 +98,28 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
         }
     }
 
+    /**
+     * Versions already computed, by content: every run asks at each tool call for the one policy in force,
+     * and serialising and hashing it each time was a measurable part of a step. Policies are few (one per
+     * reload), so the map is simply emptied if it ever grows.
+     */
+    private static final java.util.Map<Policy, String> VERSIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The policy's version: a hash of its content, the same wherever the same rules are in force. */
     public String version() {
+        String known = VERSIONS.get(this);
+        if (known != null) {
+            return known;
+        }
+        String version = computeVersion();
+        if (VERSIONS.size() >= 64) {
+            VERSIONS.clear();
+        }
+        VERSIONS.put(this, version);
+        return version;
+    }
+
+    private String computeVersion() {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(io.devagent.json.Json.write(this).getBytes(java.nio.charset.StandardCharsets.UTF_8));
