@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The delayed model server alone, as the reachable ceiling: {@code clients} threads each make
+ * The delayed model server alone, as the reachable ceiling: {@code clients} virtual threads (as the
+ * main runtime's runs are) each make
  * {@code rounds} round trips one after the other with a real request of a run, through one shared
  * {@link HttpClient} configured as {@code ModelClient} configures it (the runs of a runtime share
  * one), the reply read to its end and nothing parsed. What it falls short of {@code clients / delay}
@@ -40,12 +41,13 @@ final class ServerBaseline {
 
     static Batch measure(ModelServerProcess server, byte[] body, int clients, int rounds) throws Exception {
         URI uri = URI.create(server.baseUrl() + "/chat/completions");
-        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build()) {
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                .executor(Thread::startVirtualThread).build()) {
             CountDownLatch gate = new CountDownLatch(1);
             AtomicReference<Exception> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
-                threads.add(Thread.ofPlatform().daemon().name("baseline-client-" + i).start(() -> {
+                threads.add(Thread.ofVirtual().name("baseline-client-" + i).start(() -> {
                     try {
                         gate.await();
                         for (int r = 0; r < rounds; r++) {
