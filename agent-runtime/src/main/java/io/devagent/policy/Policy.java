@@ -99,23 +99,23 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
     }
 
     /**
-     * Versions already computed, by content: every run asks at each tool call for the one policy in force,
-     * and serialising and hashing it each time was a measurable part of a step. Policies are few (one per
-     * reload), so the map is simply emptied if it ever grows.
+     * The last version computed, with its policy: every run asks at each tool call for the version of the one
+     * policy in force, and serialising and hashing it each time was a measurable part of a step. Compared by
+     * identity (a record's own hashCode walks every rule), so a reload computes the new version once.
      */
-    private static final java.util.Map<Policy, String> VERSIONS = new java.util.concurrent.ConcurrentHashMap<>();
+    private record Known(Policy policy, String version) {
+    }
+
+    private static volatile Known lastVersion;
 
     /** The policy's version: a hash of its content, the same wherever the same rules are in force. */
     public String version() {
-        String known = VERSIONS.get(this);
-        if (known != null) {
-            return known;
+        Known known = lastVersion;
+        if (known != null && known.policy() == this) {
+            return known.version();
         }
         String version = computeVersion();
-        if (VERSIONS.size() >= 64) {
-            VERSIONS.clear();
-        }
-        VERSIONS.put(this, version);
+        lastVersion = new Known(this, version);
         return version;
     }
 
