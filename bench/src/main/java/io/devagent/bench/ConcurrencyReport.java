@@ -56,11 +56,17 @@ final class ConcurrencyReport {
         md.append("| server alone: CPU per round trip, HTTP clients / server | ")
                 .append(Fmt.ms(base.clientCpuNanos() / 1e6 / base.roundTrips())).append(" / ")
                 .append(Fmt.ms(base.server().cpuNanos() / 1e6 / base.roundTrips())).append(" ms |\n");
-        md.append("| CPU busy during the runtime batch: runtime + server, of ").append(cpus).append(" CPUs | ")
-                .append(pct((run.runtimeCpuNanos() + run.server().cpuNanos()) / (double) run.elapsedNanos() / cpus)).append(" |\n\n");
+        double cpuPerStep = (run.runtimeCpuNanos() + run.server().cpuNanos()) / (double) run.stepsCommitted();
+        md.append("| steps/s the CPU allows: ").append(cpus).append(" CPUs / (runtime + server CPU per step) | ")
+                .append(String.format(Locale.ROOT, "%,.0f", cpus * 1e9 / cpuPerStep)).append(" steps/s = ")
+                .append(pct(cpus * 1e9 / cpuPerStep / ideal)).append(" of ideal |\n");
+        md.append("| CPU busy during the runtime batch: runtime + server / every process on the machine, of ").append(cpus).append(" CPUs | ")
+                .append(pct((run.runtimeCpuNanos() + run.server().cpuNanos()) / (double) run.elapsedNanos() / cpus)).append(" / ")
+                .append(run.machineBusy() < 0 ? "?" : pct(run.machineBusy())).append(" |\n\n");
 
-        md.append("| batch | runtime steps/s | % of ideal | batch s | runtime CPU ms/step | server requests | server alone round trips/s | % of ideal |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| batch | runtime steps/s | % of ideal | batch s | runtime CPU ms/step | server requests | machine CPU busy "
+                + "| server alone round trips/s | % of ideal | machine CPU busy |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i < r.runtime().size(); i++) {
             RuntimeBatch.Batch b = r.runtime().get(i);
             ServerBaseline.Batch sb = r.baseline().get(i);
@@ -68,7 +74,9 @@ final class ConcurrencyReport {
                     .append(pct(b.stepsPerSecond() / ideal)).append(" | ").append(String.format(Locale.ROOT, "%.2f", b.elapsedNanos() / 1e9))
                     .append(" | ").append(Fmt.ms(b.runtimeCpuNanos() / 1e6 / b.stepsCommitted())).append(" | ")
                     .append(String.format(Locale.ROOT, "%,d", b.server().requests())).append(" | ")
-                    .append(String.format(Locale.ROOT, "%,.0f", sb.perSecond())).append(" | ").append(pct(sb.perSecond() / ideal)).append(" |\n");
+                    .append(b.machineBusy() < 0 ? "?" : pct(b.machineBusy())).append(" | ")
+                    .append(String.format(Locale.ROOT, "%,.0f", sb.perSecond())).append(" | ").append(pct(sb.perSecond() / ideal)).append(" | ")
+                    .append(sb.machineBusy() < 0 ? "?" : pct(sb.machineBusy())).append(" |\n");
         }
         md.append("\nEvery run of every batch is checked: it succeeded with ").append(steps)
                 .append(" steps, and the server saw exactly one request per step. Rerun with `bench/run --concurrency` ")

@@ -28,7 +28,7 @@ final class RuntimeBatch {
      * part the following threads used (reading events), which is the clients', not the runtime's.
      */
     record Batch(int runs, int stepsPerRun, long elapsedNanos, long[] runNanos, long stepsCommitted, long processCpuNanos,
-                 long followerCpuNanos, ModelServerProcess.Stats server) {
+                 long followerCpuNanos, ModelServerProcess.Stats server, double machineBusy) {
         double stepsPerSecond() {
             return stepsCommitted / (elapsedNanos / 1e9);
         }
@@ -77,6 +77,7 @@ final class RuntimeBatch {
         }
         ModelServerProcess.Stats before = server.stats();
         long cpuBefore = OS.getProcessCpuTime();
+        MachineCpu machineBefore = MachineCpu.now();
         long started = System.nanoTime();
         gate.countDown();
         for (Thread thread : threads) {
@@ -84,6 +85,7 @@ final class RuntimeBatch {
         }
         long elapsed = System.nanoTime() - started;
         long cpu = OS.getProcessCpuTime() - cpuBefore;
+        double machineBusy = MachineCpu.now().busySince(machineBefore);
         ModelServerProcess.Stats used = server.stats().minus(before);
 
         long steps = 0;
@@ -103,6 +105,6 @@ final class RuntimeBatch {
             throw new IllegalStateException(problems.size() + " of " + runs + " runs did not finish with " + (toolSteps + 1)
                     + " steps; first: " + String.join("; ", problems.subList(0, Math.min(3, problems.size()))));
         }
-        return new Batch(runs, toolSteps + 1, elapsed, runNanos, steps, cpu, followerCpu.get(), used);
+        return new Batch(runs, toolSteps + 1, elapsed, runNanos, steps, cpu, followerCpu.get(), used, machineBusy);
     }
 }

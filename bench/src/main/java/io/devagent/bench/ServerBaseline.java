@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ServerBaseline {
 
     /** One batch: all clients started at once, timed from the start to the last reply; the clients' CPU is this JVM's. */
-    record Batch(int clients, int rounds, long elapsedNanos, ModelServerProcess.Stats server, long clientCpuNanos) {
+    record Batch(int clients, int rounds, long elapsedNanos, ModelServerProcess.Stats server, long clientCpuNanos, double machineBusy) {
         long roundTrips() {
             return (long) clients * rounds;
         }
@@ -60,6 +60,7 @@ final class ServerBaseline {
             }
             ModelServerProcess.Stats before = server.stats();
             long cpuBefore = OS.getProcessCpuTime();
+            MachineCpu machineBefore = MachineCpu.now();
             long started = System.nanoTime();
             gate.countDown();
             for (Thread thread : threads) {
@@ -67,6 +68,7 @@ final class ServerBaseline {
             }
             long elapsed = System.nanoTime() - started;
             long cpu = OS.getProcessCpuTime() - cpuBefore;
+            double machineBusy = MachineCpu.now().busySince(machineBefore);
             ModelServerProcess.Stats used = server.stats().minus(before);
             if (failure.get() != null) {
                 throw new IllegalStateException("a baseline client failed: " + failure.get(), failure.get());
@@ -74,7 +76,7 @@ final class ServerBaseline {
             if (used.requests() != (long) clients * rounds) {
                 throw new IllegalStateException("the server saw " + used.requests() + " requests, not " + (long) clients * rounds);
             }
-            return new Batch(clients, rounds, elapsed, used, cpu);
+            return new Batch(clients, rounds, elapsed, used, cpu, machineBusy);
         }
     }
 
