@@ -34,10 +34,13 @@ public final class ConcurrencyBench {
     static final String BEGIN = "<!-- bench-concurrency:begin -->";
     static final String END = "<!-- bench-concurrency:end -->";
 
-    /** What to run: {@code batches} timed batches after one untimed, for the runtime and the server alone. */
-    record Settings(int runs, int toolSteps, long delayMillis, int batches) {
-        static final Settings FULL = new Settings(200, 20, 50, 3);
-        static final Settings SMOKE = new Settings(10, 3, 50, 1);
+    /**
+     * What to run: {@code batches} timed batches after {@code warmups} untimed ones (the JIT is still at work
+     * through the first thousands of steps), for the server alone and for the runtime.
+     */
+    record Settings(int runs, int toolSteps, long delayMillis, int warmups, int batches) {
+        static final Settings FULL = new Settings(200, 20, 50, 2, 3);
+        static final Settings SMOKE = new Settings(10, 3, 50, 1, 1);
 
         /** Steps per second if each step took the model's delay and nothing else. */
         double idealStepsPerSecond() {
@@ -115,10 +118,11 @@ public final class ConcurrencyBench {
         List<RuntimeBatch.Batch> runtime = new ArrayList<>();
         try (ModelServerProcess server = ModelServerProcess.start(settings.delayMillis(), settings.toolSteps())) {
             int rounds = settings.toolSteps() + 1;
-            BenchMain.log("server alone: " + settings.runs() + " clients x " + rounds + " round trips, " + (settings.batches() + 1) + " batches");
-            for (int b = 0; b <= settings.batches(); b++) {
+            BenchMain.log("server alone: " + settings.runs() + " clients x " + rounds + " round trips, "
+                    + (settings.warmups() + settings.batches()) + " batches");
+            for (int b = 1 - settings.warmups(); b <= settings.batches(); b++) {
                 ServerBaseline.Batch batch = ServerBaseline.measure(server, body, settings.runs(), rounds);
-                BenchMain.log(String.format(java.util.Locale.ROOT, "  %s: %.0f round trips/s (%.1f%% of %.0f)", b == 0 ? "warm-up" : "batch " + b,
+                BenchMain.log(String.format(java.util.Locale.ROOT, "  %s: %.0f round trips/s (%.1f%% of %.0f)", b <= 0 ? "warm-up" : "batch " + b,
                         batch.perSecond(), 100 * batch.perSecond() / settings.idealStepsPerSecond(), settings.idealStepsPerSecond()));
                 if (b > 0) {
                     baseline.add(batch);
@@ -139,11 +143,12 @@ public final class ConcurrencyBench {
                     }
                 });
                 try {
-                    BenchMain.log("runtime: " + settings.runs() + " runs x " + rounds + " steps at once, " + (settings.batches() + 1) + " batches");
-                    for (int b = 0; b <= settings.batches(); b++) {
+                    BenchMain.log("runtime: " + settings.runs() + " runs x " + rounds + " steps at once, "
+                            + (settings.warmups() + settings.batches()) + " batches");
+                    for (int b = 1 - settings.warmups(); b <= settings.batches(); b++) {
                         RuntimeBatch.Batch batch = RuntimeBatch.run(state, workspace, server, settings.runs(), settings.toolSteps(), "batch " + b);
                         BenchMain.log(String.format(java.util.Locale.ROOT, "  %s: %.0f steps/s (%.1f%% of %.0f), runtime CPU %.3f ms per step",
-                                b == 0 ? "warm-up" : "batch " + b, batch.stepsPerSecond(), 100 * batch.stepsPerSecond() / settings.idealStepsPerSecond(),
+                                b <= 0 ? "warm-up" : "batch " + b, batch.stepsPerSecond(), 100 * batch.stepsPerSecond() / settings.idealStepsPerSecond(),
                                 settings.idealStepsPerSecond(), batch.runtimeCpuNanos() / 1e6 / batch.stepsCommitted()));
                         if (b > 0) {
                             runtime.add(batch);

@@ -28,7 +28,7 @@ final class ConcurrencyReport {
                 .append(String.format(Locale.ROOT, "%,.0f", ideal)).append(" steps/s (the ideal). The server alone, driven by ")
                 .append(s.runs()).append(" plain HTTP clients making ").append(steps)
                 .append(" round trips each with a real mid-run request, is the ceiling this machine reaches before any agent work. ")
-                .append("Each figure is the median of ").append(r.runtime().size()).append(" timed batches after an untimed one.\n\n");
+                .append("Each figure is the median of ").append(r.runtime().size()).append(" timed batches after ").append(s.warmups()).append(" untimed.\n\n");
 
         md.append("| figure | value |\n|---|---:|\n");
         md.append("| ideal, model-bound: ").append(s.runs()).append(" runs / ").append(s.delayMillis()).append(" ms | ")
@@ -78,11 +78,36 @@ final class ConcurrencyReport {
                     .append(String.format(Locale.ROOT, "%,.0f", sb.perSecond())).append(" | ").append(pct(sb.perSecond() / ideal)).append(" | ")
                     .append(sb.machineBusy() < 0 ? "?" : pct(sb.machineBusy())).append(" |\n");
         }
+        md.append("\n").append(limits(r, run, base, cpus)).append("\n");
         md.append("\nEvery run of every batch is checked: it succeeded with ").append(steps)
                 .append(" steps, and the server saw exactly one request per step. Rerun with `bench/run --concurrency` ")
                 .append("(`--smoke`: ").append(ConcurrencyBench.Settings.SMOKE.runs()).append(" runs × ")
                 .append(ConcurrencyBench.Settings.SMOKE.toolSteps() + 1).append(" steps, writes nothing).\n");
         return md.toString();
+    }
+
+    /** What bounds the rate, in words, from the figures of the median batches. */
+    private static String limits(ConcurrencyBench.Result r, RuntimeBatch.Batch run, ServerBaseline.Batch base, int cpus) {
+        ConcurrencyBench.Settings s = r.settings();
+        double runtimeMs = run.runtimeCpuNanos() / 1e6 / run.stepsCommitted();
+        double serverMs = run.server().cpuNanos() / 1e6 / run.server().requests();
+        double clientMs = base.clientCpuNanos() / 1e6 / base.roundTrips();
+        double budgetMs = cpus * 1000.0 / (0.9 * s.idealStepsPerSecond());
+        StringBuilder text = new StringBuilder();
+        if (run.machineBusy() >= 0) {
+            text.append("During the median runtime batch the machine's CPUs were ").append(pct(run.machineBusy()))
+                    .append(" busy (every process on it, this benchmark's share ")
+                    .append(pct((run.runtimeCpuNanos() + run.server().cpuNanos()) / (double) run.elapsedNanos() / cpus)).append("). ");
+        }
+        text.append("A step costs ").append(Fmt.ms(runtimeMs)).append(" ms of the runtime's CPU and ").append(Fmt.ms(serverMs))
+                .append(" ms of the server's; 90 % of the ideal on ").append(cpus).append(" CPUs leaves ").append(Fmt.ms(budgetMs))
+                .append(" ms for both together, and the HTTP round trip alone (client ").append(Fmt.ms(clientMs)).append(" ms + server ")
+                .append(Fmt.ms(base.server().cpuNanos() / 1e6 / base.roundTrips())).append(" ms in the server-alone batches) already takes ")
+                .append(pct((clientMs + base.server().cpuNanos() / 1e6 / base.roundTrips()) / budgetMs)).append(" of that. ")
+                .append(run.machineBusy() >= 0.9
+                        ? "With the CPUs that busy, the rate was bound by CPU time per step, not by runs waiting on one another."
+                        : "The CPUs had idle time: something besides CPU held the runs back (waiting on one another, on the disk, or on the model).");
+        return text.toString();
     }
 
     private static String pct(double fraction) {
