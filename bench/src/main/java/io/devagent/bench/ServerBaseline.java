@@ -14,8 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The delayed model server alone, as the reachable ceiling: {@code clients} virtual threads (as the
- * main runtime's runs are) each make
- * {@code rounds} round trips one after the other with a real request of a run, through one shared
+ * main runtime's runs are) each make {@code rounds} round trips one after the other with a real request of a run, through one shared
  * {@link HttpClient} configured as {@code ModelClient} configures it (the runs of a runtime share
  * one), the reply read to its end and nothing parsed. What it falls short of {@code clients / delay}
  * is what the server, the HTTP client and this machine cost before any agent work.
