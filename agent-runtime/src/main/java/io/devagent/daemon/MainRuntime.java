@@ -204,9 +204,10 @@ public final class MainRuntime {
                 TimeUnit.MILLISECONDS.sleep(200);
                 continue;
             }
-            Thread thread = new Thread(() -> handle(channel), "runtime-connection-" + connections.incrementAndGet());
-            thread.setDaemon(true);
-            thread.start();
+            // A virtual thread per connection, and so per run: a run spends nearly all its time waiting on the
+            // model, and hundreds of them at once (the concurrency benchmark) cost a platform thread each, and
+            // a kernel context switch at every model reply, otherwise.
+            Thread.ofVirtual().name("runtime-connection-" + connections.incrementAndGet()).start(() -> handle(channel));
         }
         stopped.await();
     }
@@ -606,12 +607,11 @@ public final class MainRuntime {
         private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
         private final Thread writer;
         private volatile boolean open = true;
-        private boolean closed; // guarded by this
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
         Connection(SocketChannel channel) {
             this.channel = channel;
-            this.writer = new Thread(this::drain, Thread.currentThread().getName() + "-writer");
-            writer.setDaemon(true);
+            this.writer = Thread.ofVirtual().name(Thread.currentThread().getName() + "-writer").unstarted(this::drain);
             writer.start();
         }
 
@@ -622,12 +622,15 @@ public final class MainRuntime {
             queue.add(Json.write(event) + "\n");
         }
 
-        /** Writes what is queued (for at most {@code grace}), then closes; later events are dropped. */
-        synchronized void close(Duration grace) {
-            if (closed) {
+        /**
+         * Writes what is queued (for at most {@code grace}), then closes; later events are dropped. No monitor is
+         * held while joining the writer: on Java 21 a virtual thread waiting inside one pins its carrier, and
+         * runs ending together could hold every carrier while their writers wait for one.
+         */
+        void close(Duration grace) {
+            if (!closed.compareAndSet(false, true)) {
                 return;
             }
-            closed = true;
             open = false;
             queue.add(END);
             try {

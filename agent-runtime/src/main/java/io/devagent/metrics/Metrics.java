@@ -124,16 +124,41 @@ public final class Metrics {
         Counter.builder("agent.errors").tag("kind", kind).register(registry).increment();
     }
 
-    /** Adds what was recorded since the last flush to {@code metrics.json}, atomically and under a file lock. */
-    public synchronized void flush(Path metricsFile) throws IOException {
-        // This flush writes everything recorded so far: one still waiting would only write it again, later (after the run's end).
-        synchronized (scheduling) {
-            if (scheduledFlush != null) {
-                scheduledFlush.cancel(false);
+    /**
+     * Adds what was recorded since the last flush to {@code metrics.json}, atomically and under a file lock.
+     * Flushes are grouped: a caller that arrives while another writes waits for the next write, which covers
+     * it and every caller queued with it, instead of each run's end rewriting the file in turn (200 runs
+     * ending together made 200 rewrites of a file that grows with the runs). It returns once its own
+     * records are in the file, as before.
+     */
+    public void flush(Path metricsFile) throws IOException {
+        long ticket = flushRequests.incrementAndGet(); // after this caller's records
+        flushLock.lock(); // not a monitor: on Java 21 a virtual thread waiting on one pins its carrier
+        try {
+            if (flushedUpTo >= ticket) {
+                return; // a write that began after this caller's records has covered them
             }
-            flushPending.set(false);
+            long covers = flushRequests.get();
+            // This write covers everything recorded so far: one still waiting would only write it again, later (after the run's end).
+            synchronized (scheduling) {
+                if (scheduledFlush != null) {
+                    scheduledFlush.cancel(false);
+                }
+                flushPending.set(false);
+            }
+            lastFlushNanos = System.nanoTime();
+            write(metricsFile);
+            flushedUpTo = covers;
+        } finally {
+            flushLock.unlock();
         }
-        lastFlushNanos = System.nanoTime();
+    }
+
+    private final java.util.concurrent.locks.ReentrantLock flushLock = new java.util.concurrent.locks.ReentrantLock();
+    private final AtomicLong flushRequests = new AtomicLong();
+    private long flushedUpTo; // guarded by flushLock
+
+    private void write(Path metricsFile) throws IOException {
         MetricsDelta delta = new MetricsDelta();
         for (var entry : toolLatency.entrySet()) {
             String tool = entry.getKey();

@@ -25,6 +25,8 @@ public final class RunLock implements Closeable {
      * the file drops it, so this process must not open a locked file again (to try it or to read it).
      */
     private static final Map<Path, RunLock> HELD = new ConcurrentHashMap<>();
+    /** Stands in {@link #HELD} for a lock being taken. */
+    private static final RunLock RESERVED = new RunLock(null, null, null);
 
     private final Path key;
     private final FileChannel channel;
@@ -36,38 +38,49 @@ public final class RunLock implements Closeable {
         this.lock = lock;
     }
 
-    /** Takes the lock, or returns empty with the holder's pid (if known) when another process holds it. */
-    public static synchronized Optional<RunLock> tryAcquire(Path lockFile) throws IOException {
+    /**
+     * Takes the lock, or returns empty with the holder's pid (if known) when another process holds it.
+     * The file is reserved in {@link #HELD} before it is opened, so that taking one run's lock never waits
+     * on another's: runs started together used to queue on one lock for the whole process.
+     */
+    public static Optional<RunLock> tryAcquire(Path lockFile) throws IOException {
         Path dir = lockFile.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path key = key(lockFile);
-        if (HELD.containsKey(key)) {
-            return Optional.empty(); // held by this very process
+        if (HELD.putIfAbsent(key, RESERVED) != null) {
+            return Optional.empty(); // held (or being taken) by this very process
         }
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileLock lock;
+        RunLock runLock = null;
         try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null; // held by this very process
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // held by this very process
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            if (lock == null) {
+                channel.close();
+                return Optional.empty();
+            }
+            try {
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+            runLock = new RunLock(key, channel, lock);
+            HELD.put(key, runLock);
+            return Optional.of(runLock);
+        } finally {
+            if (runLock == null) {
+                HELD.remove(key, RESERVED);
+            }
         }
-        if (lock == null) {
-            channel.close();
-            return Optional.empty();
-        }
-        try {
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)), 0);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        RunLock runLock = new RunLock(key, channel, lock);
-        HELD.put(key, runLock);
-        return Optional.of(runLock);
     }
 
     /** The lock file's identity in {@link #HELD}; its directory must exist. */
@@ -87,14 +100,19 @@ public final class RunLock implements Closeable {
         }
     }
 
+    /**
+     * Releases the lock. The key leaves {@link #HELD} only once the file is closed: closing a descriptor
+     * drops every lock this process holds on the file, so it must not be opened again before that.
+     */
     @Override
     public void close() throws IOException {
-        synchronized (RunLock.class) {
+        try {
+            lock.release();
+        } finally {
             try {
-                lock.release();
+                channel.close();
             } finally {
                 HELD.remove(key, this);
-                channel.close();
             }
         }
     }

@@ -242,4 +242,36 @@ class MetricsTest {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.contains(".tmp"))).isEmpty();
         }
     }
+
+    @Test
+    void flushesOfOneInstanceFromManyRunsAtOnceAreGroupedAndEachReturnsWithItsRunWritten() throws Exception {
+        // The main runtime's runs share one Metrics; each run's end flushes and must find its tokens in the file.
+        Metrics metrics = new Metrics();
+        int runs = 32;
+        ExecutorService pool = Executors.newFixedThreadPool(runs);
+        try {
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            List<Future<JsonNode>> seen = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                String run = "run-" + i;
+                seen.add(pool.submit(() -> {
+                    gate.await();
+                    metrics.recordTokens(run, new Tokens(10, 5, 15));
+                    metrics.recordTool("read_file", ms(2), false);
+                    metrics.flush(file());
+                    return read().path("tokens").path("runs").path(run);
+                }));
+            }
+            gate.countDown();
+            for (Future<JsonNode> f : seen) {
+                assertTokens(f.get(30, TimeUnit.SECONDS), 10, 5, 15);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode all = read();
+        assertThat(all.path("tokens").path("runs").size()).isEqualTo(runs);
+        assertTokens(all.path("tokens").path("overall"), 10L * runs, 5L * runs, 15L * runs);
+        assertToolConsistent(all.path("tools").path("read_file"), runs);
+    }
 }

@@ -86,6 +86,36 @@ class RunLockTest {
     }
 
     @Test
+    void manyThreadsTakingTheSameLockAtOnceGetItOnceAndOtherLocksStayIndependent() throws Exception {
+        Path lockFile = dir.resolve("lock");
+        int threads = 16;
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<CompletableFuture<java.util.Optional<RunLock>>> attempts = new java.util.ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            attempts.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    gate.await();
+                    return RunLock.tryAcquire(lockFile);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+        }
+        gate.countDown();
+        java.util.List<RunLock> taken = new java.util.ArrayList<>();
+        for (var attempt : attempts) {
+            attempt.get(WAIT_SECONDS, TimeUnit.SECONDS).ifPresent(taken::add);
+        }
+        assertThat(taken).hasSize(1);
+        try (RunLock other = RunLock.tryAcquire(dir.resolve("other")).orElseThrow()) {
+            assertThat(firstLine(start("probe", lockFile))).as("still held against other processes").isEqualTo("refused");
+        } finally {
+            taken.get(0).close();
+        }
+        assertThat(firstLine(start("probe", lockFile))).isEqualTo("acquired");
+    }
+
+    @Test
     void aRefusedAttemptInTheSameProcessDoesNotDropTheLockItHolds() throws Exception {
         // POSIX record locks belong to the process: closing any descriptor of the file drops them.
         // A refused second attempt (or asking who holds it) must not hand the run to another process.

@@ -38,6 +38,11 @@ public final class ScriptedModelServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The context attribute holding a latch released when the server closes; stalled replies wait on it. */
     private static final String CLOSING = "io.devagent.testkit.closing";
+    /**
+     * Pending connections the listening socket queues. Hundreds of clients connect at once in the
+     * concurrency benchmark; past the queue, the kernel drops their SYNs and each retries a second later.
+     */
+    private static final int BACKLOG = 1024;
 
     private final HttpServer server;
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -55,6 +60,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     private volatile Selector selector = Selector.REQUEST_COUNT;
     private volatile List<String> models = List.of("scripted-model");
     private volatile Reply fallback = Reply.text("(script exhausted)");
+    private volatile boolean keepRequests = true;
 
     private ScriptedModelServer(HttpServer server) {
         this.server = server;
@@ -62,15 +68,13 @@ public final class ScriptedModelServer implements AutoCloseable {
 
     public static ScriptedModelServer start() {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
             ScriptedModelServer scripted = new ScriptedModelServer(server);
             server.createContext("/v1/models", scripted::models).getAttributes().put(CLOSING, scripted.closing);
             server.createContext("/v1/chat/completions", scripted::chat).getAttributes().put(CLOSING, scripted.closing);
-            server.setExecutor(Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "scripted-model");
-                t.setDaemon(true);
-                return t;
-            }));
+            // One virtual thread per exchange: a delayed or stalled reply waits without holding a platform
+            // thread, so hundreds of slow answers overlap instead of queuing behind a pool.
+            server.setExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scripted-model-", 0).factory()));
             server.start();
             return scripted;
         } catch (IOException e) {
@@ -101,6 +105,15 @@ public final class ScriptedModelServer implements AutoCloseable {
     /** Makes {@code GET /models} answer with this HTTP status (default 200, the model list). */
     public ScriptedModelServer modelsStatus(int status) {
         this.modelsStatus = status;
+        return this;
+    }
+
+    /**
+     * With {@code false}, chat requests are counted but their bodies and headers are not kept: a
+     * benchmark's thousands of growing conversations would otherwise fill the heap.
+     */
+    public ScriptedModelServer keepRequests(boolean keep) {
+        this.keepRequests = keep;
         return this;
     }
 
@@ -220,10 +233,12 @@ public final class ScriptedModelServer implements AutoCloseable {
         }
         if (keepRaw) {
             rawRequests.add(received);
-        } else {
+        } else if (keepRequests) {
             requests.add(request);
         }
-        chatHeaders.add(headers(exchange));
+        if (keepRequests) {
+            chatHeaders.add(headers(exchange));
+        }
         int count = chatCount.getAndIncrement();
         synchronized (arrivals) {
             arrivals.notifyAll();
