@@ -28,13 +28,13 @@ public final class BenchMain {
      * checkpoint sizes are reported, the run lengths watched by a {@link PhaseListener} (separate
      * runs, so that the timed ones have no listener), and the sizes of the baseline blocks.
      */
-    record Plan(int warmupShort, int warmupLong, Map<Integer, Integer> runs, List<Integer> sizeSteps, List<Integer> phaseRuns,
+    record Plan(int warmupShort, int warmupLong, int warmupLongest, Map<Integer, Integer> runs, List<Integer> sizeSteps, List<Integer> phaseRuns,
                 int firstWarmupFsync, int firstWarmupRtt, int firstOps, int blockWarmup, int blockOps, int pieceWarmup, int pieceOps) {
 
-        static final Plan FULL = new Plan(5, 3, ordered(10, 15, 100, 5, 1000, 2), List.of(10, 100, 1000), List.of(100, 1000),
+        static final Plan FULL = new Plan(5, 3, 2, ordered(10, 15, 100, 5, 1000, 2), List.of(10, 100, 1000), List.of(100, 1000),
                 300, 3000, 400, 50, 300, 50, 300);
         /** Seconds, for CI: every code path of the full plan, with tiny counts; its figures mean nothing. */
-        static final Plan SMOKE = new Plan(1, 1, ordered(3, 1, 12, 1), List.of(1, 10), List.of(12), 5, 20, 20, 5, 20, 5, 20);
+        static final Plan SMOKE = new Plan(1, 1, 0, ordered(3, 1, 12, 1), List.of(1, 10), List.of(12), 5, 20, 20, 5, 20, 5, 20);
 
         private static Map<Integer, Integer> ordered(int... pairs) {
             Map<Integer, Integer> map = new LinkedHashMap<>();
@@ -81,13 +81,19 @@ public final class BenchMain {
         String loadAtStart = loadAverage();
         Path workspace = ScriptedRun.workspace(work);
 
-        log("warm-up runs (" + plan.warmupShort() + " x 10 steps, " + plan.warmupLong() + " x 100 steps)");
+        log("warm-up runs (" + plan.warmupShort() + " x 10 steps, " + plan.warmupLong() + " x 100 steps, " + plan.warmupLongest()
+                + " x 1000 steps)");
         for (int i = 0; i < plan.warmupShort(); i++) {
             ScriptedRun.execute(work, workspace, 10, "warmup-10-" + i);
         }
         RunOutcome warm = null;
         for (int i = 0; i < plan.warmupLong(); i++) {
             warm = ScriptedRun.execute(work, workspace, 100, "warmup-100-" + i);
+        }
+        // Thousands of steps before anything is timed, so that the JIT has compiled the step's whole path: the
+        // short runs would otherwise be timed on code the long ones have not yet warmed.
+        for (int i = 0; i < plan.warmupLongest(); i++) {
+            ScriptedRun.execute(work, workspace, 1000, "warmup-1000-" + i);
         }
         CheckpointSizes warmSizes = CheckpointSizes.read(warm.journal(), warm.audit());
         Baselines baselines = new Baselines(work, warmSizes.averageStepLine(), warm.firstRequest());

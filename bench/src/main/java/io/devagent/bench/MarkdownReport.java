@@ -150,7 +150,7 @@ final class MarkdownReport {
 
         line("### Method");
         line("");
-        line("- One JVM, in this order: warm-up runs (5 × N = 10, 3 × N = 100); a block of baselines (300 untimed fsyncs and "
+        line("- One JVM, in this order: warm-up runs (5 × N = 10, 3 × N = 100, 2 × N = 1000); a block of baselines (300 untimed fsyncs and "
                 + "3,000 untimed requests, as the JIT goes on speeding HTTP up for thousands of them; then 400 of each); "
                 + "for each N, another block of baselines (50 untimed, 300) and the timed runs; the watched runs; the pieces (50 untimed first).");
         line("- The baselines pool their blocks, so that the machine's load over the benchmark weighs on them as on the runs. "

@@ -75,6 +75,11 @@ final class ScriptedRun {
     static RunOutcome execute(Path workDir, Path workspace, int toolSteps, String label, boolean watched) throws Exception {
         Path state = Files.createDirectories(workDir.resolve("state-" + label));
         try (ScriptedModelServer server = scriptedServer(toolSteps)) {
+            if (watched) {
+                // Nothing is replayed from a watched run: a long one would otherwise hold hundreds of megabytes of
+                // requests, and the garbage collector's work on them would show in its later steps' phases.
+                server.keepRequests(false);
+            }
             Environment env = env(server.baseUrl());
             Policy policy = Policy.defaults().withLimits(new Policy.Limits(toolSteps + 10, Long.MAX_VALUE, null));
             AgentConfig config = new AgentConfig(StateDir.resolve(Optional.of(state), env), workspace,
@@ -95,7 +100,8 @@ final class ScriptedRun {
             List<byte[]> requests = server.rawRequests();
             Path checkpoint = config.state().checkpointDir(result.runId());
             return new RunOutcome(toolSteps, result.steps(), elapsed, checkpoint.resolve("journal.jsonl"),
-                    config.state().auditLog(result.runId()), requests.get(0), requests.get(requests.size() / 2), requests, split);
+                    config.state().auditLog(result.runId()), requests.isEmpty() ? null : requests.get(0),
+                    requests.isEmpty() ? null : requests.get(requests.size() / 2), requests, split);
         }
     }
 }

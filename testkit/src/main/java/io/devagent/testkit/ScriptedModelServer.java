@@ -231,12 +231,12 @@ public final class ScriptedModelServer implements AutoCloseable {
             send(exchange, 400, "application/json", "{\"error\":{\"message\":\"bad json\"}}".getBytes(StandardCharsets.UTF_8), Map.of());
             return;
         }
-        if (keepRaw) {
-            rawRequests.add(received);
-        } else if (keepRequests) {
-            requests.add(request);
-        }
         if (keepRequests) {
+            if (keepRaw) {
+                rawRequests.add(received);
+            } else {
+                requests.add(request);
+            }
             chatHeaders.add(headers(exchange));
         }
         int count = chatCount.getAndIncrement();
