@@ -1,6 +1,7 @@
 package io.devagent.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,7 +52,9 @@ public final class Json {
      * not read: the result has no fields.
      */
     public static JsonNode raw(JsonNode node) {
-        return MAPPER.getNodeFactory().rawValueNode(new RawValue(write(node)));
+        SerializedString text = new SerializedString(write(node));
+        text.asUnquotedUTF8(); // encoded once here and kept: each later write is a copy of these bytes
+        return MAPPER.getNodeFactory().rawValueNode(new RawValue(text));
     }
 
     public static String pretty(Object value) {

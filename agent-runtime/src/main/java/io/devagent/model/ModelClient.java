@@ -109,8 +109,9 @@ public final class ModelClient implements ChatModel {
         ObjectNode body = Json.object();
         body.put("model", model);
         // The conversation's nodes are serialised as they are: copying them each step cost a third of the loop.
-        ArrayNode history = body.putArray("messages");
+        ArrayNode history = new ArrayNode(Json.MAPPER.getNodeFactory(), messages.size()); // sized once: a long run sends thousands
         messages.forEach(history::add);
+        body.set("messages", history);
         if (tools != null && !tools.isEmpty()) {
             body.set("tools", tools);
             body.put("tool_choice", "auto");
