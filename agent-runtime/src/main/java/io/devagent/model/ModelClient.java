@@ -53,6 +53,21 @@ public final class ModelClient implements ChatModel {
     private final ModelSettings settings;
     private final HttpClient http;
 
+    /**
+     * Loads the HTTP client's classes and the default TLS context on a background thread. A process
+     * that will talk to the model (a run, a resume) calls this first thing: about a quarter of a
+     * second of one-time setup then overlaps the command line's own, instead of delaying the first request.
+     */
+    public static void warmUpInBackground() {
+        Thread.ofPlatform().daemon().name("http-warm-up").start(() -> {
+            try {
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().close();
+            } catch (RuntimeException ignored) {
+                // the real client, built later, reports whatever is wrong
+            }
+        });
+    }
+
     public ModelClient(ModelSettings settings) {
         this.settings = settings;
         this.http = HttpClient.newBuilder()

@@ -30,10 +30,20 @@ public final class Main {
             out.flush();
             return ExitCodes.OK;
         }
+        if (talksToTheModel(args)) {
+            io.devagent.model.ModelClient.warmUpInBackground();
+        }
         CommandLine cli = commandLine(env);
         cli.setOut(out);
         cli.setErr(err);
         return cli.execute(args);
+    }
+
+    /** {@code run} (a goal, or the main runtime) and {@code checkpoints resume}: the commands whose first request should not wait. */
+    private static boolean talksToTheModel(String[] args) {
+        java.util.List<String> words = java.util.Arrays.asList(args);
+        return !words.contains("--help") && !words.contains("-h") && !words.contains("--k8s")
+                && (words.contains("run") || (words.contains("checkpoints") && words.contains("resume")));
     }
 
     static CommandLine commandLine(Environment env) {
