@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public final class Workspace {
 
     private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]+");
+    private static final Pattern DRIVE_LETTER = Pattern.compile("^[A-Za-z]:.*");
 
     private final Path root;
 
@@ -37,7 +38,7 @@ public final class Workspace {
         if (path.isEmpty() || path.equals(".")) {
             return root;
         }
-        if (path.startsWith("/") || path.startsWith("\\") || path.startsWith("~") || path.matches("^[A-Za-z]:.*")) {
+        if (path.startsWith("/") || path.startsWith("\\") || path.startsWith("~") || DRIVE_LETTER.matcher(path).matches()) {
             throw outside(relative, "absolute paths are not allowed; give a path relative to the workspace");
         }
         for (String segment : SEPARATORS.split(path)) {
