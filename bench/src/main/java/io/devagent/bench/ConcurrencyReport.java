@@ -82,7 +82,7 @@ final class ConcurrencyReport {
         md.append("\nEvery run of every batch is checked: it succeeded with ").append(steps)
                 .append(" steps, and the server saw exactly one request per step. Rerun with `bench/run --concurrency` ")
                 .append("(`--smoke`: ").append(ConcurrencyBench.Settings.SMOKE.runs()).append(" runs × ")
-                .append(ConcurrencyBench.Settings.SMOKE.toolSteps() + 1).append(" steps, writes nothing).\n");
+                .append(ConcurrencyBench.Settings.SMOKE.toolSteps() + 1).append(" steps; its report goes to a temporary file).\n");
         return md.toString();
     }
 

@@ -67,6 +67,11 @@ final class LoopbackRoundTrip implements AutoCloseable {
 
     /** One request, the reply read to its end; returns the reply's size. */
     private long once(byte[] body) throws IOException, InterruptedException {
+        return post(http, uri, body);
+    }
+
+    /** A chat request as {@code ModelClient} sends it, with {@code http}; the reply read to its end, its size returned. */
+    static long post(HttpClient http, URI uri, byte[] body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .header("User-Agent", "dev-agent")
                 .header("Content-Type", "application/json")
@@ -78,7 +83,7 @@ final class LoopbackRoundTrip implements AutoCloseable {
         try (InputStream in = response.body()) {
             byte[] reply = in.readAllBytes();
             if (response.statusCode() != 200) {
-                throw new IOException("the scripted server answered HTTP " + response.statusCode());
+                throw new IOException("the model server answered HTTP " + response.statusCode());
             }
             return reply.length;
         }

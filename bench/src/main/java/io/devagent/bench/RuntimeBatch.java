@@ -39,8 +39,6 @@ final class RuntimeBatch {
     }
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private RuntimeBatch() {
     }
@@ -75,18 +73,16 @@ final class RuntimeBatch {
                 }
             }));
         }
-        ModelServerProcess.Stats before = server.stats();
-        long cpuBefore = OS.getProcessCpuTime();
-        MachineCpu machineBefore = MachineCpu.now();
-        long started = System.nanoTime();
+        BatchClock clock = BatchClock.start(server);
         gate.countDown();
         for (Thread thread : threads) {
             thread.join();
         }
-        long elapsed = System.nanoTime() - started;
-        long cpu = OS.getProcessCpuTime() - cpuBefore;
-        double machineBusy = MachineCpu.now().busySince(machineBefore);
-        ModelServerProcess.Stats used = server.stats().minus(before);
+        BatchClock.Used batch = clock.stop();
+        long elapsed = batch.elapsedNanos();
+        long cpu = batch.cpuNanos();
+        double machineBusy = batch.machineBusy();
+        ModelServerProcess.Stats used = batch.server();
 
         long steps = 0;
         List<String> problems = new ArrayList<>();

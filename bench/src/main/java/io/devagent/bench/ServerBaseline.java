@@ -1,11 +1,7 @@
 package io.devagent.bench;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +28,6 @@ final class ServerBaseline {
         }
     }
 
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     private ServerBaseline() {
     }
@@ -50,49 +44,27 @@ final class ServerBaseline {
                     try {
                         gate.await();
                         for (int r = 0; r < rounds; r++) {
-                            once(http, uri, body);
+                            LoopbackRoundTrip.post(http, uri, body);
                         }
                     } catch (Exception e) {
                         failure.compareAndSet(null, e);
                     }
                 }));
             }
-            ModelServerProcess.Stats before = server.stats();
-            long cpuBefore = OS.getProcessCpuTime();
-            MachineCpu machineBefore = MachineCpu.now();
-            long started = System.nanoTime();
+            BatchClock clock = BatchClock.start(server);
             gate.countDown();
             for (Thread thread : threads) {
                 thread.join();
             }
-            long elapsed = System.nanoTime() - started;
-            long cpu = OS.getProcessCpuTime() - cpuBefore;
-            double machineBusy = MachineCpu.now().busySince(machineBefore);
-            ModelServerProcess.Stats used = server.stats().minus(before);
+            BatchClock.Used batch = clock.stop();
+            ModelServerProcess.Stats used = batch.server();
             if (failure.get() != null) {
                 throw new IllegalStateException("a baseline client failed: " + failure.get(), failure.get());
             }
             if (used.requests() != (long) clients * rounds) {
                 throw new IllegalStateException("the server saw " + used.requests() + " requests, not " + (long) clients * rounds);
             }
-            return new Batch(clients, rounds, elapsed, used, cpu, machineBusy);
-        }
-    }
-
-    private static void once(HttpClient http, URI uri, byte[] body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .header("User-Agent", "dev-agent")
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream in = response.body()) {
-            in.readAllBytes();
-        }
-        if (response.statusCode() != 200) {
-            throw new IOException("the model server answered HTTP " + response.statusCode());
+            return new Batch(clients, rounds, batch.elapsedNanos(), used, batch.cpuNanos(), batch.machineBusy());
         }
     }
 }

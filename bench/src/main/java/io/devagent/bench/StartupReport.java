@@ -71,7 +71,7 @@ final class StartupReport {
             md.append("| ").append(e.getKey()).append(" | ").append(e.getValue()).append(" | ").append(cell(v[0])).append(" | ")
                     .append(cell(v[1])).append(" |\n");
         }
-        md.append("\nRerun with `bench/run --startup` (`--smoke`: a 10-step run and two launches of each kind, nothing written).\n");
+        md.append("\nRerun with `bench/run --startup` (`--smoke`: a 10-step run and two launches of each kind; its report goes to a temporary file).\n");
         return md.toString();
     }
 
