@@ -104,9 +104,21 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
     /** Versions already computed: a run asks at every tool call, and a policy changes only on a reload. */
     private static final Map<Policy, String> VERSIONS = Collections.synchronizedMap(new WeakHashMap<>());
 
+    /** The last policy asked and its version: nearly every call is for the policy in force, found by identity. */
+    private static volatile Versioned last;
+
+    private record Versioned(Policy policy, String version) {
+    }
+
     /** The policy's version: a hash of its content, the same wherever the same rules are in force. */
     public String version() {
-        return VERSIONS.computeIfAbsent(this, Policy::hashContent);
+        Versioned known = last;
+        if (known != null && known.policy() == this) {
+            return known.version(); // no hashCode: a record's walks every rule
+        }
+        String version = VERSIONS.computeIfAbsent(this, Policy::hashContent);
+        last = new Versioned(this, version);
+        return version;
     }
 
     private static String hashContent(Policy policy) {
