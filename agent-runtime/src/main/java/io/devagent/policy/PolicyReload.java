@@ -1,11 +1,15 @@
 package io.devagent.policy;
 
+import io.devagent.state.FileChanges;
 import io.devagent.state.PidFile;
 import io.devagent.state.StateDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Asks the main runtime of a state directory to reload its policy: SIGHUP to the pid in
@@ -30,22 +34,28 @@ public final class PolicyReload {
         }
         long pid = owner.get().pid();
         long before = PolicyHolder.status(state.policyStatus()).map(ReloadResult::seq).orElse(0L);
-        try {
-            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
-            String output = new String(kill.getInputStream().readAllBytes()).trim();
-            if (kill.waitFor() != 0) {
-                return new Outcome(Outcome.Kind.SIGNAL_FAILED, pid, null, "cannot signal the main runtime (pid " + pid + "): " + output);
+        Path statusDir = state.policyStatus().getParent();
+        // Watched before the signal goes out: the runtime's answer is a new status file, and it may come at once.
+        try (FileChanges changes = FileChanges.in(Files.createDirectories(statusDir))) {
+            try {
+                Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
+                String output = new String(kill.getInputStream().readAllBytes()).trim();
+                if (kill.waitFor() != 0) {
+                    return new Outcome(Outcome.Kind.SIGNAL_FAILED, pid, null, "cannot signal the main runtime (pid " + pid + "): " + output);
+                }
+            } catch (IOException e) {
+                return new Outcome(Outcome.Kind.SIGNAL_FAILED, pid, null, "cannot signal the main runtime (pid " + pid + "): " + e.getMessage());
+            }
+            AtomicReference<ReloadResult> answer = new AtomicReference<>();
+            boolean answered = changes.awaitUntil(System.nanoTime() + wait.toNanos(), () -> {
+                PolicyHolder.status(state.policyStatus()).filter(status -> status.seq() > before).ifPresent(answer::set);
+                return answer.get() != null;
+            });
+            if (answered) {
+                return new Outcome(Outcome.Kind.ANSWERED, pid, answer.get(), null);
             }
         } catch (IOException e) {
-            return new Outcome(Outcome.Kind.SIGNAL_FAILED, pid, null, "cannot signal the main runtime (pid " + pid + "): " + e.getMessage());
-        }
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<ReloadResult> status = PolicyHolder.status(state.policyStatus());
-            if (status.isPresent() && status.get().seq() > before) {
-                return new Outcome(Outcome.Kind.ANSWERED, pid, status.get(), null);
-            }
-            Thread.sleep(25);
+            return new Outcome(Outcome.Kind.NO_ANSWER, pid, null, "cannot watch " + statusDir + " for the runtime's answer: " + e.getMessage());
         }
         return new Outcome(Outcome.Kind.NO_ANSWER, pid, null, "sent SIGHUP to the main runtime (pid " + pid
                 + ") but it reported nothing within " + wait.toSeconds() + " s");

@@ -2,6 +2,7 @@ package io.devagent.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.cli.k8s.ChangeSignal;
 import io.devagent.cli.k8s.Cluster;
 import io.devagent.cli.k8s.Cluster.ClusterException;
 import io.devagent.config.Environment;
@@ -376,59 +377,63 @@ final class K8sMode {
                 return ExitCodes.FAILED;
             }
             String token = java.time.Instant.now().toString() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
-            for (PolicyResource policy : targets) {
-                policies.withName(policy.getMetadata().getName()).patch(new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
-                                .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE).build(),
-                        Json.write(Json.object().set("metadata", Json.object().set("annotations",
-                                Json.object().put(PolicyResource.RELOAD_ANNOTATION, token)))));
-            }
-            long deadline = System.nanoTime() + wait.toNanos();
-            ArrayNode results = Json.MAPPER.createArrayNode();
-            int exit = ExitCodes.OK;
-            for (PolicyResource target : targets) {
-                String policyName = target.getMetadata().getName();
-                ObjectNode result = results.addObject().put("policy", policyName);
-                while (true) {
-                    PolicyResource policy = policies.withName(policyName).get();
-                    var status = policy == null ? null : policy.getStatus();
-                    boolean acted = status != null && token.equals(status.getReloaded());
-                    List<ConfigMap> maps = cluster.client().configMaps().inNamespace(cluster.namespace())
-                            .withLabel(Labels.POLICY, policyName).list().getItems();
-                    long pending = maps.stream().filter(m -> !token.equals(annotation(m, Labels.POLICY_RELOAD))).count();
-                    boolean rejected = acted && status.getConditions() != null && status.getConditions().stream()
-                            .anyMatch(c -> "Degraded".equals(c.getType()) && "True".equals(c.getStatus()));
-                    if (acted && (rejected || pending == 0)) {
-                        result.put("ok", !rejected).put("version", status.getVersion()).put("runs", maps.size());
-                        if (rejected) {
-                            result.put("error", status.getMessage());
+            // Watched before the request: the operator's answer (the Policy's status, the runs' ConfigMaps) may come at once.
+            try (ChangeSignal changes = new ChangeSignal().on(policies)
+                    .on(cluster.client().configMaps().inNamespace(cluster.namespace()).withLabel(Labels.POLICY))) {
+                for (PolicyResource policy : targets) {
+                    policies.withName(policy.getMetadata().getName()).patch(new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
+                                    .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE).build(),
+                            Json.write(Json.object().set("metadata", Json.object().set("annotations",
+                                    Json.object().put(PolicyResource.RELOAD_ANNOTATION, token)))));
+                }
+                long deadline = System.nanoTime() + wait.toNanos();
+                ArrayNode results = Json.MAPPER.createArrayNode();
+                int exit = ExitCodes.OK;
+                for (PolicyResource target : targets) {
+                    String policyName = target.getMetadata().getName();
+                    ObjectNode result = results.addObject().put("policy", policyName);
+                    while (true) {
+                        PolicyResource policy = policies.withName(policyName).get();
+                        var status = policy == null ? null : policy.getStatus();
+                        boolean acted = status != null && token.equals(status.getReloaded());
+                        List<ConfigMap> maps = cluster.client().configMaps().inNamespace(cluster.namespace())
+                                .withLabel(Labels.POLICY, policyName).list().getItems();
+                        long pending = maps.stream().filter(m -> !token.equals(annotation(m, Labels.POLICY_RELOAD))).count();
+                        boolean rejected = acted && status.getConditions() != null && status.getConditions().stream()
+                                .anyMatch(c -> "Degraded".equals(c.getType()) && "True".equals(c.getStatus()));
+                        if (acted && (rejected || pending == 0)) {
+                            result.put("ok", !rejected).put("version", status.getVersion()).put("runs", maps.size());
+                            if (rejected) {
+                                result.put("error", status.getMessage());
+                                exit = ExitCodes.FAILED;
+                                if (!json) {
+                                    err.println("rejected: policy " + policyName + ": " + status.getMessage()
+                                            + "; its runs keep the version in force");
+                                }
+                            } else if (!json) {
+                                out.println("reloaded: policy " + policyName + " version " + status.getVersion() + " is rendered into "
+                                        + maps.size() + " run" + (maps.size() == 1 ? "" : "s") + "; their pods reload the mounted file");
+                            }
+                            break;
+                        }
+                        if (System.nanoTime() > deadline) {
+                            result.put("ok", false).put("error", "not propagated within " + wait.toSeconds() + " s");
                             exit = ExitCodes.FAILED;
                             if (!json) {
-                                err.println("rejected: policy " + policyName + ": " + status.getMessage()
-                                        + "; its runs keep the version in force");
+                                err.println("error: policy " + policyName + ": the operator has not " + (acted ? "re-rendered " + pending
+                                        + " of the runs' ConfigMaps" : "acted on the request") + " within " + wait.toSeconds()
+                                        + " s; is it running? (kubectl get pods -l app.kubernetes.io/name=dev-agent-operator)");
                             }
-                        } else if (!json) {
-                            out.println("reloaded: policy " + policyName + " version " + status.getVersion() + " is rendered into "
-                                    + maps.size() + " run" + (maps.size() == 1 ? "" : "s") + "; their pods reload the mounted file");
+                            break;
                         }
-                        break;
+                        changes.awaitChange(deadline);
                     }
-                    if (System.nanoTime() > deadline) {
-                        result.put("ok", false).put("error", "not propagated within " + wait.toSeconds() + " s");
-                        exit = ExitCodes.FAILED;
-                        if (!json) {
-                            err.println("error: policy " + policyName + ": the operator has not " + (acted ? "re-rendered " + pending
-                                    + " of the runs' ConfigMaps" : "acted on the request") + " within " + wait.toSeconds()
-                                    + " s; is it running? (kubectl get pods -l app.kubernetes.io/name=dev-agent-operator)");
-                        }
-                        break;
-                    }
-                    Thread.sleep(250);
                 }
+                if (json) {
+                    out.println(Json.write(name != null ? results.get(0) : results));
+                }
+                return exit;
             }
-            if (json) {
-                out.println(Json.write(name != null ? results.get(0) : results));
-            }
-            return exit;
         });
     }
 
