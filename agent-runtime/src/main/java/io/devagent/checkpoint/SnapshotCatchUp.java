@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -26,6 +27,9 @@ final class SnapshotCatchUp {
     }
 
     static Snapshot apply(Snapshot snapshot, Path journal) throws IOException {
+        if (Files.size(journal) <= snapshot.journalBytes()) {
+            return snapshot; // the usual case, a stat: listing many runs opens no journal
+        }
         try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.READ)) {
             long from = snapshot.journalBytes();
             long size = channel.size();
