@@ -2,7 +2,7 @@
 # One image for every role: the main runtime (default), the dashboard (`agent dashboard`) and,
 # on Kubernetes, the runtime pods. A multi-stage build: Maven builds the jar, a JRE runs it.
 
-FROM maven:3.9-eclipse-temurin-21 AS build
+FROM maven:3.9-eclipse-temurin-25 AS build
 WORKDIR /src
 # Poms first, so that dependencies are a cached layer of their own.
 COPY pom.xml ./
@@ -16,7 +16,7 @@ RUN mvn -B -q -pl cli,operator -am dependency:go-offline -DexcludeReactor=true |
 COPY . .
 RUN mvn -B -q -pl cli,operator -am package -DskipTests
 
-FROM eclipse-temurin:21-jre-noble
+FROM eclipse-temurin:25-jre-noble
 # git: the agent works on repositories; bubblewrap: the shell sandbox (needs user namespaces, see README).
 RUN (userdel --remove ubuntu 2>/dev/null || true) \
  && apt-get update \

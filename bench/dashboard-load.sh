@@ -6,7 +6,7 @@
 # between runs), starts `agent dashboard` on it, runs wrk and prints the figures.
 #
 # Settings (environment): STATE (the state directory), RUNS (10000), LOG_MB (1024), DURATION (15s),
-# CONNECTIONS (32), THREADS (2), PORT (17081). Needs wrk (apt-get install wrk) and a JDK 21.
+# CONNECTIONS (32), THREADS (2), PORT (17081). Needs wrk (apt-get install wrk) and a JDK 25.
 set -euo pipefail
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench/.." && pwd)"
@@ -21,7 +21,7 @@ PORT="${PORT:-17081}"
 command -v wrk >/dev/null 2>&1 || { echo "error: wrk is needed: apt-get install wrk" >&2; exit 2; }
 command -v curl >/dev/null 2>&1 || { echo "error: curl is needed: apt-get install curl" >&2; exit 2; }
 . "$root/scripts/find-jdk.sh"
-find_jdk21 || exit 2
+find_jdk25 || exit 2
 case "$(cd "$(dirname "$STATE")" && pwd)/" in
   "$root"/*) echo "error: keep the load state out of the repository (STATE=$STATE)" >&2; exit 2 ;;
 esac

@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/find-jdk.sh"
-find_jdk21 || exit 2
+find_jdk25 || exit 2
 
 testkit_jar=$(ls "$root"/testkit/target/testkit-*.jar 2>/dev/null | head -n 1 || true)
 if [ ! -f "$root/cli/target/agent.jar" ] || [ -z "$testkit_jar" ]; then

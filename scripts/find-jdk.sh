@@ -1,4 +1,4 @@
-# Sourced by ./agent and .ci/run. Sets JAVA_HOME to a JDK 21 or newer, looking at
+# Sourced by ./agent and .ci/run. Sets JAVA_HOME to a JDK 25 or newer, looking at
 # JAVA_HOME first, then the usual install locations, so that nobody has to export anything.
 # Returns 1 with a clear message on stderr when there is none.
 
@@ -16,7 +16,7 @@ _jdk_major() { # prints the major version of the JDK at $1, or nothing
     | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n 1
 }
 
-find_jdk21() {
+find_jdk25() {
   local candidate major
   for candidate in "${JAVA_HOME:-}" \
       /usr/lib/jvm/* /opt/java/* /opt/jdk* /usr/java/* /usr/local/lib/jvm/* \
@@ -25,12 +25,12 @@ find_jdk21() {
       "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")"; do
     [ -n "$candidate" ] && [ -d "$candidate" ] || continue
     major=$(_jdk_major "$candidate")
-    if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+    if [ -n "$major" ] && [ "$major" -ge 25 ]; then
       export JAVA_HOME="$candidate"
       return 0
     fi
   done
-  echo "error: dev-agent needs a JDK 21 or newer and found none (looked at JAVA_HOME, /usr/lib/jvm, /opt/java, ~/.sdkman, /Library/Java)." >&2
-  echo "       Install one, e.g. 'apt-get install openjdk-21-jdk' or Temurin 21 from https://adoptium.net, then try again." >&2
+  echo "error: dev-agent needs a JDK 25 or newer and found none (looked at JAVA_HOME, /usr/lib/jvm, /opt/java, ~/.sdkman, /Library/Java)." >&2
+  echo "       Install one, e.g. 'apt-get install openjdk-25-jdk' or Temurin 25 from https://adoptium.net, then try again." >&2
   return 1
 }

@@ -34,7 +34,7 @@ fi
 
 command -v openssl >/dev/null || { echo "error: openssl is needed to sign the SBOM" >&2; exit 2; }
 . "$root/scripts/find-jdk.sh"
-find_jdk21 || exit 2
+find_jdk25 || exit 2
 mkdir -p "$out"
 
 echo "== SBOM (CycloneDX)"
