@@ -98,7 +98,7 @@ class RunLoopTest {
                 .endsWith("run_finished").doesNotContain("error");
 
         JsonNode metrics = fx.view().metrics();
-        for (String tool : List.of("list_files", "read_file", "search_files", "write_file", "edit_file", "run_shell", "update_plan")) {
+        for (String tool : List.of("list_files", "read_file", "search_files", "write_file", "run_shell", "update_plan")) {
             JsonNode t = metrics.path("tools").path(tool);
             assertThat(t.path("count").asLong()).as(tool).isEqualTo(1);
             assertThat(t.path("p95_ms").asDouble()).as(tool).isGreaterThanOrEqualTo(t.path("p50_ms").asDouble());
