@@ -114,8 +114,20 @@ public final class RunJournal implements Closeable {
 
     /** The model's reply for the step in progress; made durable by the next commit or intent. */
     public void reply(int step, JsonNode message, Tokens usage, boolean textConvention) throws IOException {
-        journal.append(Json.object().put("type", "reply").put("step", step).<ObjectNode>set("message", message)
-                .<ObjectNode>set("usage", usageJson(usage)).put("text", textConvention));
+        reply(step, message, usage, textConvention, 0);
+    }
+
+    /**
+     * With the bytes of the request it answers: with the reply's prompt tokens, that is the token
+     * estimate's calibration, which a resume takes up so that it compacts where the first run would have.
+     */
+    public void reply(int step, JsonNode message, Tokens usage, boolean textConvention, long promptBytes) throws IOException {
+        ObjectNode entry = Json.object().put("type", "reply").put("step", step).<ObjectNode>set("message", message)
+                .<ObjectNode>set("usage", usageJson(usage)).put("text", textConvention);
+        if (promptBytes > 0) {
+            entry.put("prompt_bytes", promptBytes);
+        }
+        journal.append(entry);
     }
 
     /** A side effect is about to happen: durable before it does. */

@@ -79,7 +79,7 @@ final class ModelTurn {
             ModelReply reply = client.chat(state.model, request.messages(), request.tools());
             context.replied(request, reply.usage().prompt());
             overflows = 0;
-            journal.reply(attempt, reply.assistantMessage(), reply.usage(), reply.textConvention());
+            journal.reply(attempt, reply.assistantMessage(), reply.usage(), reply.textConvention(), request.bytes());
             return new Turn.Replied(reply);
         } catch (InterruptedException e) {
             return new Turn.Ended(RunEnd.pause(control.reason(), false));

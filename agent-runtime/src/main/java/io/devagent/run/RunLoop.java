@@ -78,6 +78,10 @@ final class RunLoop {
         Compaction compaction = run.compaction() == null ? Compaction.NONE : Compaction.fromJson(run.compaction());
         ContextMessages messages = new ContextMessages(run.goal(), run.steps(), compaction);
         Budget budget = new Budget(window);
+        // The estimate as the last reply calibrated it: a resume compacts exactly where the first run would have.
+        for (com.fasterxml.jackson.databind.JsonNode reply : run.replies()) {
+            budget.estimate().calibrate(reply.path("prompt_bytes").asLong(), reply.path("usage").path("prompt").asLong());
+        }
         this.context = new ContextStep(state, messages, budget, new Compactor(budget, client, model), this.journal, audit, listener,
                 workspace, tools);
         this.recorder = new RunRecorder(state, this.journal, audit, snapshots, metrics, config, redactor, listener, workspace, messages);

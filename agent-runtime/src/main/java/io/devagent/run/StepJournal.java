@@ -27,9 +27,9 @@ final class StepJournal {
         this.crash = crash;
     }
 
-    void reply(int step, JsonNode message, Tokens usage, boolean textConvention) throws IOException {
+    void reply(int step, JsonNode message, Tokens usage, boolean textConvention, long promptBytes) throws IOException {
         crash.at("after_model_reply");
-        journal.reply(step, redactor.redact(message), usage, textConvention);
+        journal.reply(step, redactor.redact(message), usage, textConvention, promptBytes);
         crash.at("after_reply_journaled");
     }
 
