@@ -8,14 +8,14 @@ import java.util.Optional;
  * The room a run has in the model's context window: the window (reported by the server, set by
  * {@code LLM_CONTEXT_TOKENS}, or learned from an overflow answer), the part kept for the reply, and
  * what is left for the prompt. Compaction starts when the next prompt would pass the prompt budget,
- * and brings it down to about half of it, so that many steps extend the same prefix before the next one.
+ * and brings it down to under a third of it, so that many steps extend the same prefix before the next one.
  */
 public final class Budget {
 
     /** Below this a run cannot hold a system prompt, the tools, the goal and a step or two. */
     public static final int MIN_WINDOW = 4096;
     /** Share of the prompt budget a compaction aims for: the rest is room to grow between compactions. */
-    static final double TARGET_SHARE = 0.5;
+    static final double TARGET_SHARE = 0.3;
     /** Share of the prompt budget one tool output may take. */
     static final double TOOL_OUTPUT_SHARE = 0.2;
 
