@@ -22,6 +22,7 @@ final class Placeholders {
 
     private static final int LONG_ARGUMENT = 240;
     private static final int LONG_TEXT = 1200;
+    private static final String PLAN_TOOL = "update_plan";
 
     private Placeholders() {
     }
@@ -64,6 +65,9 @@ final class Placeholders {
         }
         for (JsonNode call : copy.path("tool_calls")) {
             ObjectNode function = (ObjectNode) call.path("function");
+            if (PLAN_TOOL.equals(function.path("name").asText())) {
+                continue; // the plan stays verbatim
+            }
             JsonNode arguments = function.path("arguments");
             if (arguments.isTextual() && arguments.asText().length() > LONG_ARGUMENT) {
                 try {
