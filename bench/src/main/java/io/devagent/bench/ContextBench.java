@@ -25,8 +25,8 @@ import java.util.Optional;
 
 /**
  * Runs on a small window: a scripted server plays llama.cpp with an 8,192-token window (reported
- * at /props, enforced with its overflow answer), and two runs read 2.4 KB files: 40 reads, and 300
- * steps. For each: requests over the window (goal 0), the peak prompt as a share of the window,
+ * at /props, enforced with its overflow answer), and runs read 2.4 KB files (40 reads, 300 reads)
+ * or the step benchmark's small file (300 reads). For each: requests over the window (goal 0), the peak prompt as a share of the window,
  * prefix reuse (the share of each request's predecessor it repeats byte for byte, over the run;
  * goal at least 0.9 for the 300-step run), and what the compactions cost (time, bytes journaled).
  * {@code bench/run --context [--smoke] [--out FILE]}.
@@ -51,19 +51,32 @@ public final class ContextBench {
             }
         }
         Path work = Files.createTempDirectory("context-bench");
+        if (List.of(args).contains("--fresh-only")) {
+            // Only the fresh-process figure, printed: for comparing builds (-Dbench.agentJar) under the same load.
+            try {
+                FreshProcessSteps.Figures f = FreshProcessSteps.measure(work, smoke ? 20 : 300);
+                System.out.printf(Locale.ROOT, "agent %.2f ms/step, minimal client %.2f ms/step, ratio %.2f%n",
+                        f.agentMsPerStep(), f.clientMsPerStep(), f.ratio());
+            } finally {
+                TempTree.delete(work);
+            }
+            return;
+        }
         try {
             List<Row> rows = new ArrayList<>();
-            rows.add(run(work, "40 reads", smoke ? 12 : 40));
-            rows.add(run(work, "300 steps", smoke ? 30 : 300));
-            ReportFile.publish(out, report(rows, smoke), BEGIN, END, smoke, List.of());
+            rows.add(run(work, "40 reads of 2.4 KB", smoke ? 12 : 40, false));
+            rows.add(run(work, "300 reads of 2.4 KB", smoke ? 30 : 300, false));
+            rows.add(run(work, "300 small reads (the step benchmark's)", smoke ? 30 : 300, true));
+            FreshProcessSteps.Figures fresh = FreshProcessSteps.measure(work, smoke ? 20 : 300);
+            ReportFile.publish(out, report(rows, fresh, smoke ? 20 : 300, smoke), BEGIN, END, smoke, List.of());
         } finally {
             TempTree.delete(work);
         }
     }
 
-    static Row run(Path work, String label, int steps) throws Exception {
-        Path root = Files.createDirectories(work.resolve(label.replace(' ', '-')));
-        Path workspace = Files.createDirectories(root.resolve("workspace"));
+    static Row run(Path work, String label, int steps, boolean small) throws Exception {
+        Path root = Files.createDirectories(work.resolve(label.replaceAll("[^a-z0-9]+", "-")));
+        Path workspace = ScriptedRun.workspace(root);
         for (int i = 1; i <= FILES; i++) {
             StringBuilder text = new StringBuilder("note " + i + " begins\n");
             while (text.length() < 2400) {
@@ -74,7 +87,8 @@ public final class ContextBench {
         try (ScriptedModelServer server = ScriptedModelServer.start().playing(ServerKind.LLAMA_CPP, WINDOW)) {
             List<Reply> replies = new ArrayList<>();
             for (int i = 0; i < steps; i++) {
-                replies.add(Reply.toolCall("read_file", "{\"path\":\"note-" + (i % FILES + 1) + ".txt\"}"));
+                replies.add(small ? ScriptedRun.readFile(i)
+                        : Reply.toolCall("read_file", "{\"path\":\"note-" + (i % FILES + 1) + ".txt\"}"));
             }
             replies.add(Reply.text("done"));
             server.script(replies.toArray(Reply[]::new));
@@ -108,11 +122,11 @@ public final class ContextBench {
         }
     }
 
-    static String report(List<Row> rows, boolean smoke) {
+    static String report(List<Row> rows, FreshProcessSteps.Figures fresh, int freshSteps, boolean smoke) {
         StringBuilder md = new StringBuilder("## Context window: runs on an 8k window\n\n");
         md.append("`bench/run --context`").append(smoke ? " (smoke: tiny counts, figures mean nothing)" : "")
                 .append(". A scripted server plays llama.cpp with an 8,192-token window, reported at `/props` and enforced with ")
-                .append("its overflow answer; each step reads a 2.4 KB file. Prefix reuse: the bytes of each request's predecessor ")
+                .append("its overflow answer; each step reads a 2.4 KB file, or (last row) the step benchmark's two-line file. Prefix reuse: the bytes of each request's predecessor ")
                 .append("that it repeats at its start, summed over the run, over the predecessors' bytes (a local server reuses its ")
                 .append("KV cache for that prefix). Compaction cost: time in the compactions (summary requests included) and the ")
                 .append("bytes they added to the journal.\n\n");
@@ -124,6 +138,11 @@ public final class ContextBench {
                     r.steps(), r.status(), r.overWindow(), r.peakShare(), r.prefixReuse(), r.compactions(), r.summaries(),
                     r.compactionMs(), r.compactionJournalBytes(), r.msPerStep()));
         }
+        md.append(String.format(Locale.ROOT, "%nTime per step as a user meets it: `java -jar agent.jar run` in a fresh process, no warm-up, "
+                + "%d read_file steps against a scripted server (no window): **%.2f ms a step**; a minimal client in the benchmark's "
+                + "(warm) JVM that sends the growing conversation, parses the reply, fsyncs one line and asks again, on the same kind "
+                + "of server: %.2f ms a step; ratio **%.2f×** (the fresh process's start, about a quarter to half a second, is "
+                + "spread over the steps).%n", freshSteps, fresh.agentMsPerStep(), fresh.clientMsPerStep(), fresh.ratio()));
         return md.toString();
     }
 }
