@@ -29,6 +29,10 @@ import java.util.TreeMap;
  *       a committed step: the messages it added to the conversation, the reviewer's verdict, and
  *       the hashes of the files the step left written</li>
  *   <li>{@code {"type":"tool_mode","mode"}}: the run switched to the text convention</li>
+ *   <li>{@code {"type":"budget","window","source","reply_reserve"}}: the context window the run works in, as found at
+ *       its start or resume, or learned from an overflow answer</li>
+ *   <li>{@code {"type":"compaction",...}}: what is sent from now on for the older steps (placeholders, a summary);
+ *       fsync'd before the request that uses it. The steps themselves are kept as they were.</li>
  *   <li>{@code {"type":"status","status","answer"?,"message"?,"ts"}}: paused, resumed, finished</li>
  * </ul>
  */
@@ -110,8 +114,20 @@ public final class RunJournal implements Closeable {
 
     /** The model's reply for the step in progress; made durable by the next commit or intent. */
     public void reply(int step, JsonNode message, Tokens usage, boolean textConvention) throws IOException {
-        journal.append(Json.object().put("type", "reply").put("step", step).<ObjectNode>set("message", message)
-                .<ObjectNode>set("usage", usageJson(usage)).put("text", textConvention));
+        reply(step, message, usage, textConvention, 0);
+    }
+
+    /**
+     * With the bytes of the request it answers: with the reply's prompt tokens, that is the token
+     * estimate's calibration, which a resume takes up so that it compacts where the first run would have.
+     */
+    public void reply(int step, JsonNode message, Tokens usage, boolean textConvention, long promptBytes) throws IOException {
+        ObjectNode entry = Json.object().put("type", "reply").put("step", step).<ObjectNode>set("message", message)
+                .<ObjectNode>set("usage", usageJson(usage)).put("text", textConvention);
+        if (promptBytes > 0) {
+            entry.put("prompt_bytes", promptBytes);
+        }
+        journal.append(entry);
     }
 
     /** A side effect is about to happen: durable before it does. */
@@ -134,6 +150,21 @@ public final class RunJournal implements Closeable {
 
     public void toolMode(String mode) throws IOException {
         journal.append(Json.object().put("type", "tool_mode").put("mode", mode));
+        journal.commit();
+    }
+
+    /** The context window the run works in (fsync'd). */
+    public void budget(int window, String source, int replyReserve) throws IOException {
+        journal.append(Json.object().put("type", "budget").put("window", window).put("source", source)
+                .put("reply_reserve", replyReserve).put("ts", Instant.now().toString()));
+        journal.commit();
+    }
+
+    /** A compaction, durable before the request that uses it, so that a resume sends the same bytes. */
+    public void compaction(ObjectNode compaction) throws IOException {
+        ObjectNode entry = Json.object().put("type", "compaction");
+        entry.setAll(compaction);
+        journal.append(entry.put("ts", Instant.now().toString()));
         journal.commit();
     }
 
@@ -163,7 +194,7 @@ public final class RunJournal implements Closeable {
     public record Recovered(String runId, String goal, String model, String workspace, String createdAt,
                             List<List<JsonNode>> steps, Tokens tokens, String plan, String status, String answer,
                             String message, String toolMode, Map<String, String> files, Pending pending,
-                            List<JsonNode> replies, String finalAnswer) {
+                            List<JsonNode> replies, String finalAnswer, JsonNode compaction, JsonNode budget) {
         public int currentStep() {
             return steps.size();
         }
@@ -171,7 +202,7 @@ public final class RunJournal implements Closeable {
         /** A fresh run that has only its start entry. */
         public static Recovered fresh(String runId, String goal, String model, String workspace, String createdAt) {
             return new Recovered(runId, goal, model, workspace, createdAt, List.of(), Tokens.ZERO, null, Snapshot.RUNNING,
-                    null, null, null, Map.of(), null, List.of(), null);
+                    null, null, null, Map.of(), null, List.of(), null, null, null);
         }
     }
 
@@ -199,6 +230,8 @@ public final class RunJournal implements Closeable {
         Pending pending = null;
         List<JsonNode> replies = new ArrayList<>();
         String finalAnswer = null;
+        JsonNode compaction = null;
+        JsonNode budget = null;
         for (JsonNode entry : entries.subList(1, entries.size())) {
             switch (entry.path("type").asText()) {
                 case "step" -> {
@@ -235,6 +268,8 @@ public final class RunJournal implements Closeable {
                     }
                 }
                 case "tool_mode" -> toolMode = entry.path("mode").asText();
+                case "compaction" -> compaction = entry;
+                case "budget" -> budget = entry;
                 case "status" -> {
                     status = entry.path("status").asText();
                     answer = entry.path("answer").asText(null);
@@ -250,7 +285,7 @@ public final class RunJournal implements Closeable {
         }
         return new Recovered(start.path("run_id").asText(), start.path("goal").asText(), start.path("model").asText(null),
                 start.path("workspace").asText(null), start.path("created_at").asText(null), steps, tokens, plan, status,
-                answer, message, toolMode, files, pending, replies, finalAnswer);
+                answer, message, toolMode, files, pending, replies, finalAnswer, compaction, budget);
     }
 
     private static Tokens usage(JsonNode u) {

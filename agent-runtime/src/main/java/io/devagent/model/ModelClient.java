@@ -121,6 +121,23 @@ public final class ModelClient implements ChatModel {
     @Override
     public ModelReply chat(String model, List<JsonNode> messages, ArrayNode tools)
             throws ModelUnavailableException, ModelRequestException, MalformedReplyException, InterruptedException {
+        return send(model, messages, tools, null);
+    }
+
+    /** A compaction's summary request: marked as such (a header the model never sees) so that servers and logs can tell it apart. */
+    @Override
+    public ModelReply summarize(String model, List<JsonNode> messages)
+            throws ModelUnavailableException, ModelRequestException, MalformedReplyException, InterruptedException {
+        return send(model, messages, null, "summary");
+    }
+
+    @Override
+    public Optional<ContextWindow> contextWindow(String model) throws InterruptedException {
+        return new WindowProbe(http, settings).find(model);
+    }
+
+    private ModelReply send(String model, List<JsonNode> messages, ArrayNode tools, String purpose)
+            throws ModelUnavailableException, ModelRequestException, MalformedReplyException, InterruptedException {
         ObjectNode body = Json.object();
         body.put("model", model);
         // The conversation's nodes are serialised as they are: copying them each step cost a third of the loop.
@@ -142,7 +159,11 @@ public final class ModelClient implements ChatModel {
             long started = System.nanoTime();
             Duration wait;
             try {
-                HttpRequest request = request(url)
+                HttpRequest.Builder builder = request(url);
+                if (purpose != null) {
+                    builder.header("X-Agent-Purpose", purpose);
+                }
+                HttpRequest request = builder
                         .header("Content-Type", "application/json")
                         .header("Accept", settings.stream() ? "text/event-stream, application/json" : "application/json")
                         .timeout(settings.timeout())
@@ -155,7 +176,18 @@ public final class ModelClient implements ChatModel {
                     long latency = (System.nanoTime() - started) / 1_000_000;
                     return new ModelReply(reply.content(), reply.toolCalls(), reply.usage(), reply.assistantMessage(), reply.textConvention(), latency);
                 }
-                String error = errorText(response);
+                String raw = errorBody(response);
+                String error = excerpt(ServerErrors.message(raw));
+                ServerErrors.Kind kind = ServerErrors.classify(status, raw);
+                if (kind == ServerErrors.Kind.CONTEXT_OVERFLOW && status != 429 && status != 503) {
+                    // Asking again sends the same prompt: the run must make it smaller first.
+                    throw new ContextOverflowException(status, "the prompt is over the model's context window (HTTP " + status + "): "
+                            + error, ServerErrors.window(raw));
+                }
+                if (kind == ServerErrors.Kind.UNPARSABLE_TOOL_CALL) {
+                    // Ollama's parser failed on what the model wrote: the reply is malformed, the server is fine.
+                    throw new MalformedReplyException("the server could not parse the model's tool call (" + error + ")");
+                }
                 if (status == 429 || status >= 500) {
                     lastProblem = "HTTP " + status + (error.isEmpty() ? "" : ": " + error);
                     wait = retryAfter(response).orElse(backoff(attempt));
@@ -165,7 +197,8 @@ public final class ModelClient implements ChatModel {
                     throw new ModelUnavailableException("the model server at " + settings.baseUrl() + " has no model '" + model
                             + "' or no /chat/completions (HTTP 404); check LLM_MODEL and LLM_BASE_URL");
                 } else {
-                    throw new ModelRequestException(status, "the model server rejected the request (HTTP " + status + ")" + (error.isEmpty() ? "" : ": " + error));
+                    throw new ModelRequestException(status, "the model server rejected the request (HTTP " + status + ")"
+                            + (error.isEmpty() ? "" : ": " + error), kind == ServerErrors.Kind.TOOLS_REJECTED);
                 }
             } catch (HttpConnectTimeoutException | ConnectException e) {
                 lastProblem = describe(e);
@@ -255,24 +288,12 @@ public final class ModelClient implements ChatModel {
         }).map(d -> d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d);
     }
 
-    private String errorText(HttpResponse<InputStream> response) {
+    /** The start of an error answer's body, with the API key masked (some proxies echo the Authorization header back). */
+    private String errorBody(HttpResponse<InputStream> response) {
         try (InputStream in = response.body()) {
             String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-            // Some servers and proxies echo the Authorization header back; never put the key in a message.
             String key = settings.apiKey().orElse("");
-            if (!key.isBlank()) {
-                text = text.replace(key, "***");
-            }
-            try {
-                JsonNode node = Json.parse(text);
-                JsonNode message = node.path("error").isTextual() ? node.path("error") : node.path("error").path("message");
-                if (message.isTextual()) {
-                    return excerpt(message.asText());
-                }
-            } catch (IOException ignored) {
-                // not JSON: show the text itself
-            }
-            return excerpt(text);
+            return key.isBlank() ? text : text.replace(key, "***");
         } catch (IOException e) {
             return "";
         }

@@ -8,6 +8,8 @@ import io.devagent.checkpoint.CheckpointException;
 import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.RunJournal;
 import io.devagent.checkpoint.Snapshot;
+import io.devagent.context.WindowSetting;
+import io.devagent.model.ContextWindow;
 import io.devagent.metrics.Metrics;
 import io.devagent.model.ChatModel;
 import io.devagent.model.ModelClient;
@@ -85,6 +87,8 @@ public final class Agent {
             return continueExisting(runId, goal, control, listener);
         }
         String modelName = model.resolveModel();
+        // Found before anything is written: a window too small to work in refuses the run at once.
+        Optional<ContextWindow> window = window(modelName);
         Workspace workspace = workspace();
         prepareState();
         RunLock lock = lock(runId);
@@ -98,7 +102,7 @@ public final class Agent {
             }
             RunJournal.Recovered fresh = RunJournal.Recovered.fresh(runId, goal, modelName, workspace.root().toString(),
                     Instant.now().toString());
-            return execute(fresh, journal, workspace, false, control, listener);
+            return execute(fresh, journal, workspace, false, control, listener, window);
         } finally {
             closeQuietly(lock);
         }
@@ -146,14 +150,22 @@ public final class Agent {
                 closeQuietly(journal);
                 throw new RunException("run " + runId + " has already finished (succeeded); there is nothing to resume");
             }
-            return execute(recovered, journal, workspace(), true, control, listener);
+            Optional<ContextWindow> window;
+            try {
+                window = window(model.settings().model().orElse(recovered.model()));
+            } catch (RunException e) {
+                closeQuietly(journal);
+                throw e;
+            }
+            return execute(recovered, journal, workspace(), true, control, listener, window);
         } finally {
             closeQuietly(lock);
         }
     }
 
     private RunResult execute(RunJournal.Recovered run, RunJournal journal, Workspace workspace, boolean resumed,
-                              RunControl control, RunListener listener) throws RunException, InterruptedException {
+                              RunControl control, RunListener listener, Optional<ContextWindow> window)
+            throws RunException, InterruptedException {
         Redactor redactor = redactor();
         try (journal; AuditLog audit = AuditLog.open(config.state().auditLog(run.runId()), run.runId(), redactor);
              SnapshotWriter snapshots = new SnapshotWriter(checkpoints)) {
@@ -178,7 +190,8 @@ public final class Agent {
                 holder.addListener(onReload);
             }
             try {
-                RunLoop loop = new RunLoop(run, journal, audit, snapshots, workspace, model, tools, metrics, config, redactor, control, listener);
+                RunLoop loop = new RunLoop(run, journal, audit, snapshots, workspace, model, tools, metrics, config, redactor, control, listener,
+                        window);
                 return loop.run(resumed);
             } finally {
                 if (holder != null) {
@@ -187,6 +200,15 @@ public final class Agent {
             }
         } catch (IOException e) {
             throw new RunException("cannot write the run's state under " + config.state().root() + ": " + e.getMessage());
+        }
+    }
+
+    /** The model's context window at the start or resume of a run (see {@link WindowSetting}). */
+    private Optional<ContextWindow> window(String modelName) throws RunException, InterruptedException {
+        try {
+            return WindowSetting.find(config.env(), model, modelName);
+        } catch (WindowSetting.WindowException e) {
+            throw new RunException(e.getMessage());
         }
     }
 

@@ -7,6 +7,8 @@ import io.devagent.model.ChatModel;
 import io.devagent.model.MalformedReplyException;
 import io.devagent.model.ModelReply;
 import io.devagent.model.ModelSettings;
+import io.devagent.model.ContextWindow;
+import io.devagent.model.ModelRequestException;
 import io.devagent.model.ModelUnavailableException;
 
 import java.util.List;
@@ -21,10 +23,15 @@ final class ReplayModel implements ChatModel {
 
     private final List<RecordedStep> steps;
     private final ModelSettings settings;
+    private final Optional<ContextWindow> window;
+    private final List<String> summaries;
     private int next;
+    private int nextSummary;
 
-    ReplayModel(List<RecordedStep> steps, ModelSettings settings, String model) {
+    ReplayModel(List<RecordedStep> steps, ModelSettings settings, String model, Optional<ContextWindow> window, List<String> summaries) {
         this.steps = steps;
+        this.window = window;
+        this.summaries = summaries;
         this.settings = new ModelSettings(settings.baseUrl(), Optional.of(model), Optional.empty(), false,
                 ModelSettings.ToolMode.NATIVE, settings.timeout(), 0, settings.retryBase());
     }
@@ -37,6 +44,22 @@ final class ReplayModel implements ChatModel {
     @Override
     public String resolveModel() {
         return settings.model().orElseThrow();
+    }
+
+    /** The window the recorded run worked in: the replay compacts as it did. */
+    @Override
+    public Optional<ContextWindow> contextWindow(String model) {
+        return window;
+    }
+
+    /** The recorded compactions' summaries, in order; past them, the compactor falls back to its plain summary. */
+    @Override
+    public synchronized ModelReply summarize(String model, List<JsonNode> messages) throws ModelRequestException {
+        if (nextSummary >= summaries.size()) {
+            throw new ModelRequestException(404, "the recorded run has no more summaries");
+        }
+        return ModelReply.fromAssistantMessage(io.devagent.json.Json.object().put("role", "assistant")
+                .put("content", summaries.get(nextSummary++)), Tokens.ZERO, false);
     }
 
     @Override

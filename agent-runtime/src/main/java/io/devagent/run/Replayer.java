@@ -6,6 +6,7 @@ import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.RunJournal;
 import io.devagent.checkpoint.Snapshot.Tokens;
 import io.devagent.metrics.Metrics;
+import io.devagent.model.ContextWindow;
 import io.devagent.model.ModelUnavailableException;
 import io.devagent.policy.Policy;
 import io.devagent.tool.ToolRegistry;
@@ -55,7 +56,11 @@ public final class Replayer {
             throw new RunException("run " + runId + " has no committed step to replay");
         }
         List<ReplayModel.RecordedStep> steps = new ArrayList<>();
+        List<String> summaries = new ArrayList<>();
         for (JsonNode entry : entries) {
+            if (entry.path("type").asText().equals("compaction") && entry.hasNonNull("summary")) {
+                summaries.add(entry.get("summary").asText());
+            }
             if (entry.path("type").asText().equals("step")) {
                 JsonNode assistant = null;
                 String unreadable = null;
@@ -78,7 +83,10 @@ public final class Replayer {
                 new Policy.Limits(Math.max(original.limits().maxSteps(), steps.size()), Long.MAX_VALUE, original.limits().maxToolOutputBytes()),
                 new Policy.Review(false), original.redact());
         AgentConfig replayConfig = new AgentConfig(config.state(), scratch, config.model(), () -> policy, config.env());
-        ReplayModel model = new ReplayModel(steps, config.model(), recorded.model() == null ? "replay" : recorded.model());
+        Optional<ContextWindow> window = Optional.ofNullable(recorded.budget())
+                .map(b -> new ContextWindow(b.path("window").asInt(), b.path("source").asText()));
+        ReplayModel model = new ReplayModel(steps, config.model(), recorded.model() == null ? "replay" : recorded.model(), window,
+                summaries);
         String replayId = "replay-" + RunIds.next();
         RunResult result;
         try {

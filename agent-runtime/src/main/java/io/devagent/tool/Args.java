@@ -32,6 +32,36 @@ public final class Args {
         return value.asText();
     }
 
+    /** An optional whole number; models send it as a number or as a string of digits. */
+    public static int optionalInt(ObjectNode args, String name, int fallback) throws ToolException {
+        JsonNode value = args.get(name);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (value.canConvertToInt() && value.isIntegralNumber()) {
+            return value.asInt();
+        }
+        if (value.isTextual() && value.asText().strip().matches("-?\\d{1,9}")) {
+            return Integer.parseInt(value.asText().strip());
+        }
+        throw ToolException.badArguments("argument '" + name + "' must be a whole number");
+    }
+
+    /** An optional true/false; models send it as a boolean or as "true"/"false". */
+    public static boolean optionalBoolean(ObjectNode args, String name, boolean fallback) throws ToolException {
+        JsonNode value = args.get(name);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (value.isBoolean()) {
+            return value.asBoolean();
+        }
+        if (value.isTextual() && (value.asText().equalsIgnoreCase("true") || value.asText().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(value.asText());
+        }
+        throw ToolException.badArguments("argument '" + name + "' must be true or false");
+    }
+
     /** {@code {"type":"object","properties":{...},"required":[...]}} with string properties. */
     public static ObjectNode schema(String[][] properties, String... required) {
         ObjectNode schema = Json.object().put("type", "object");

@@ -53,6 +53,7 @@ public final class ToolRegistry {
     /** The built-in tools of SPEC.md. */
     public static List<Tool> builtIns() {
         return List.of(new ListFilesTool(), new ReadFileTool(), new SearchFilesTool(), new WriteFileTool(),
+                new EditFileTool(),
                 new RunShellTool(), new HttpFetchTool());
     }
 

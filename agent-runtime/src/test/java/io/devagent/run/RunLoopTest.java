@@ -77,7 +77,7 @@ class RunLoopTest {
         // Tools are offered natively, with update_plan for planning inside the loop.
         List<String> offered = StreamSupport.stream(requests.get(0).path("tools").spliterator(), false)
                 .map(t -> t.path("function").path("name").asText()).toList();
-        assertThat(offered).containsExactly("list_files", "read_file", "search_files", "write_file", "run_shell", "http_fetch", "update_plan");
+        assertThat(offered).containsExactly("list_files", "read_file", "search_files", "write_file", "edit_file", "run_shell", "http_fetch", "update_plan");
 
         Snapshot snapshot = fx.snapshot(result.runId());
         assertThat(snapshot.status()).isEqualTo("succeeded");
@@ -198,7 +198,7 @@ class RunLoopTest {
     @Test
     void serversThatRejectNativeToolsFallBackToTheTextConvention() throws Exception {
         server.script(
-                Reply.status(400, null),
+                Reply.error(400, "{\"error\":{\"code\":400,\"message\":\"tools param requires --jinja flag\",\"type\":\"invalid_request_error\"}}"),
                 Reply.content("<tool_call>{\"name\": \"list_files\", \"arguments\": {\"path\": \".\"}}</tool_call>"),
                 Reply.text("listed"));
 

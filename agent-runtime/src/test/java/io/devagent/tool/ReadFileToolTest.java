@@ -35,65 +35,63 @@ class ReadFileToolTest {
     }
 
     @Test
-    void readsATextFileExactly() throws Exception {
+    void readsLinesNumberedWithTheEndOfTheFileSaid() throws Exception {
         Files.createDirectories(ws.resolve("src"));
         Files.writeString(ws.resolve("src/Main.java"), "class Main {}\n// ünïcødé ✓\n");
         ToolResult result = ok(tool, args("path", "src/Main.java"), ctx);
-        assertThat(result.output()).isEqualTo("class Main {}\n// ünïcødé ✓\n");
+        assertThat(result.output()).isEqualTo("     1\tclass Main {}\n     2\t// ünïcødé ✓\n[end of file: 2 lines]");
     }
 
     @Test
-    void anEmptyFileReadsAsEmpty() throws Exception {
+    void anEmptyFileSaysSo() throws Exception {
         Files.writeString(ws.resolve("empty.txt"), "");
-        assertThat(ok(tool, args("path", "empty.txt"), ctx).output()).isEmpty();
+        assertThat(ok(tool, args("path", "empty.txt"), ctx).output()).isEqualTo("'empty.txt' is empty");
     }
 
     @Test
-    void aLongFileIsTruncatedAtTheOutputLimit() throws Exception {
-        Files.writeString(ws.resolve("long.txt"), "x".repeat(1000));
-        String out = ok(tool, args("path", "long.txt"), small).output();
-        assertThat(out).isEqualTo("x".repeat(300) + "\n[file truncated: showing 300 of 1000 bytes]");
+    void offsetAndLimitPickTheLinesAndTheRestIsCounted() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 1000; i++) {
+            text.append("line ").append(i).append('\n');
+        }
+        Files.writeString(ws.resolve("long.txt"), text);
+        String first = ok(tool, args("path", "long.txt"), ctx).output();
+        assertThat(first).startsWith("     1\tline 1\n").contains("   250\tline 250\n").doesNotContain("line 251")
+                .endsWith("[750 more lines of 1000; read on with offset=251]");
+        var ranged = args("path", "long.txt");
+        ranged.put("offset", 998).put("limit", 10);
+        assertThat(ok(tool, ranged, ctx).output()).isEqualTo("   998\tline 998\n   999\tline 999\n  1000\tline 1000\n[end of file: 1000 lines]");
+        var asText = args("path", "long.txt", "offset", "500", "limit", "2");
+        assertThat(ok(tool, asText, ctx).output()).isEqualTo("   500\tline 500\n   501\tline 501\n[499 more lines of 1000; read on with offset=502]");
+        var past = args("path", "long.txt");
+        past.put("offset", 1001);
+        assertThat(refused("tool_failed", tool, past, ctx).getMessage()).isEqualTo("offset 1001 is past the end of 'long.txt', which has 1000 lines");
+        var zero = args("path", "long.txt");
+        zero.put("offset", 0);
+        refused("bad_arguments", tool, zero, ctx);
     }
 
     @Test
-    void aFileOfExactlyTheLimitIsNotTruncated() throws Exception {
-        Files.writeString(ws.resolve("exact.txt"), "y".repeat(300));
-        assertThat(ok(tool, args("path", "exact.txt"), small).output()).isEqualTo("y".repeat(300));
-        Files.writeString(ws.resolve("one-more.txt"), "y".repeat(301));
-        assertThat(ok(tool, args("path", "one-more.txt"), small).output())
-                .isEqualTo("y".repeat(300) + "\n[file truncated: showing 300 of 301 bytes]");
-    }
-
-    @Test
-    void truncationNeverSplitsAMultiByteCharacter() throws Exception {
-        // 'é' is 2 bytes and '€' 3: with 1 + 2*n bytes before the cut, the limit falls inside a character.
-        String text = "a" + "é".repeat(200) + "€".repeat(100);
+    void theOutputLimitEndsTheWindowOnAWholeLine() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 100; i++) {
+            text.append("é€ line ").append(i).append('\n');
+        }
         Files.writeString(ws.resolve("utf8.txt"), text);
         String out = ok(tool, args("path", "utf8.txt"), small).output();
-        String shown = out.substring(0, out.indexOf("\n[file truncated"));
-        assertThat(shown).doesNotContain("\uFFFD");
-        assertThat(shown.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(300).isGreaterThanOrEqualTo(298);
-        assertThat(text).startsWith(shown);
-        assertThat(out).endsWith("[file truncated: showing 300 of " + text.getBytes(StandardCharsets.UTF_8).length + " bytes]");
+        assertThat(out.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(300);
+        assertThat(out).doesNotContain("\uFFFD").startsWith("     1\té€ line 1\n").containsPattern("more lines of 100; read on with offset=\\d+]$");
     }
 
     @Test
-    void aBinaryFileIsNotShown() throws Exception {
+    void aBinaryFileIsAnError() throws Exception {
         byte[] bytes = new byte[5000];
         for (int i = 0; i < bytes.length; i++) {
             bytes[i] = (byte) (i % 7 == 0 ? 0 : 'A' + i % 26);
         }
         Files.write(ws.resolve("image.png"), bytes);
-        ToolResult result = ok(tool, args("path", "image.png"), ctx);
-        assertThat(result.output()).isEqualTo("'image.png' is a binary file (5000 bytes); not shown");
-    }
-
-    @Test
-    void aZeroByteBeyondTheLimitDoesNotMakeTheFileBinary() throws Exception {
-        byte[] bytes = ("z".repeat(400) + "\0").getBytes(StandardCharsets.UTF_8);
-        Files.write(ws.resolve("late-nul.txt"), bytes);
-        assertThat(ok(tool, args("path", "late-nul.txt"), small).output())
-                .startsWith("z".repeat(300)).endsWith("[file truncated: showing 300 of 401 bytes]");
+        assertThat(refused("tool_failed", tool, args("path", "image.png"), ctx).getMessage())
+                .isEqualTo("'image.png' is not a text file (5000 bytes, binary); it cannot be shown");
     }
 
     @Test

@@ -35,7 +35,7 @@ record InterruptedRun(Path state, Path workspace, String runId, int steps, long 
         Files.writeString(policyFile, POLICY);
         try (ScriptedModelServer server = ScriptedModelServer.start()) {
             Reply[] script = new Reply[steps];
-            Arrays.fill(script, Reply.toolCall("read_file", "{\"path\":\"" + ScriptedRun.FILE + "\"}"));
+            Arrays.setAll(script, ScriptedRun::readFile);
             server.script(script).whenExhausted(Reply.text("(the interrupted run should not get here)"));
             Environment env = ScriptedRun.env(server.baseUrl());
             StateDir stateDir = StateDir.resolve(Optional.of(state), env);

@@ -48,7 +48,7 @@ final class ModelServerProcess implements AutoCloseable {
         long delayMillis = Long.parseLong(args[0]);
         int toolSteps = Integer.parseInt(args[1]);
         Reply[] script = new Reply[toolSteps];
-        Arrays.fill(script, Reply.delayed(delayMillis, Reply.toolCall("read_file", "{\"path\":\"" + ScriptedRun.FILE + "\"}")));
+        Arrays.setAll(script, i -> Reply.delayed(delayMillis, ScriptedRun.readFile(i)));
         try (ScriptedModelServer server = ScriptedModelServer.start().keepRequests(false)
                 .selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS).script(script)
                 .whenExhausted(Reply.delayed(delayMillis, Reply.text("Done: read " + ScriptedRun.FILE + " " + toolSteps + " times.")))) {

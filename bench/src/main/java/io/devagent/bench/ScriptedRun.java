@@ -46,8 +46,14 @@ final class ScriptedRun {
         return ScriptedModelServer.start().keepingRawRequests().whenExhausted(readFile());
     }
 
+    /** Step {@code i}'s call: the file again, with a limit of its own (the same call with the same result five times stops a run). */
+    static Reply readFile(int i) {
+        return Reply.toolCall("read_file", "{\"path\":\"" + FILE + "\",\"limit\":" + (1000 + i) + "}");
+    }
+
+    /** The step's call, told apart by how many messages the request holds (it grows by the same count each step). */
     private static Reply readFile() {
-        return Reply.toolCall("read_file", "{\"path\":\"" + FILE + "\"}");
+        return Reply.from(request -> readFile(request.path("messages").size()));
     }
 
     /**
@@ -57,7 +63,7 @@ final class ScriptedRun {
      */
     static ScriptedModelServer scriptedServer(int toolSteps) {
         Reply[] script = new Reply[toolSteps];
-        Arrays.setAll(script, i -> readFile());
+        Arrays.setAll(script, ScriptedRun::readFile);
         return ScriptedModelServer.start().keepingRawRequests().script(script)
                 .whenExhausted(Reply.text("Done: read " + FILE + " " + toolSteps + " times."));
     }

@@ -61,6 +61,11 @@ public final class ScriptedModelServer implements AutoCloseable {
     private volatile List<String> models = List.of("scripted-model");
     private volatile Reply fallback = Reply.text("(script exhausted)");
     private volatile boolean keepRequests = true;
+    /** The local server whose behaviour is played, and the context window it enforces (see {@link #playing}). */
+    private final ContextWindowPlay play = new ContextWindowPlay();
+    /** Compaction (summary) requests, told apart by the client's purpose header; not part of the script. */
+    private final AtomicInteger summaryCount = new AtomicInteger();
+    private volatile Reply summaryReply = Reply.text("Summary: the earlier steps read files and recorded their findings.");
 
     private ScriptedModelServer(HttpServer server) {
         this.server = server;
@@ -72,6 +77,10 @@ public final class ScriptedModelServer implements AutoCloseable {
             ScriptedModelServer scripted = new ScriptedModelServer(server);
             server.createContext("/v1/models", scripted::models).getAttributes().put(CLOSING, scripted.closing);
             server.createContext("/v1/chat/completions", scripted::chat).getAttributes().put(CLOSING, scripted.closing);
+            // Where LM Studio, llama.cpp and Ollama report the loaded context window (beside /v1).
+            for (String path : ContextWindowPlay.REPORT_PATHS) {
+                server.createContext(path, exchange -> scripted.play.report(exchange, scripted.models));
+            }
             // One virtual thread per exchange: a delayed or stalled reply waits without holding a platform
             // thread, so hundreds of slow answers overlap instead of queuing behind a pool.
             server.setExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("scripted-model-", 0).factory()));
@@ -115,6 +124,58 @@ public final class ScriptedModelServer implements AutoCloseable {
     public ScriptedModelServer keepRequests(boolean keep) {
         this.keepRequests = keep;
         return this;
+    }
+
+    /**
+     * Plays a local model server of this kind with a context window of {@code windowTokens}: the
+     * window is reported where that server reports it, and a request over it is answered as that
+     * server answers (llama.cpp, vLLM, OpenAI: an overflow error; LM Studio, Ollama: the prompt is
+     * cut silently). Prompt tokens are counted as the reported usage counts them (four characters a token).
+     */
+    public ScriptedModelServer playing(ServerKind kind, int windowTokens) {
+        play.set(kind, windowTokens);
+        return this;
+    }
+
+    /** The played server does not report its window (it still enforces it). */
+    public ScriptedModelServer reportingNoWindow() {
+        play.reportWindow(false);
+        return this;
+    }
+
+    /** The played LM Studio answers a request over its window with its n_keep/n_ctx error instead of cutting the prompt. */
+    public ScriptedModelServer answeringOverflow() {
+        play.answerOverflow(true);
+        return this;
+    }
+
+    /** The answer to compaction (summary) requests, which do not advance the script. */
+    public ScriptedModelServer summaries(Reply reply) {
+        this.summaryReply = reply;
+        return this;
+    }
+
+    public int summaryRequestCount() {
+        return summaryCount.get();
+    }
+
+    /** Chat requests whose prompt was over the played window (answered with an error or cut). */
+    public int overWindowRequests() {
+        return play.overWindow();
+    }
+
+    /** The prompt tokens of each chat request, as the played server counted them, in order. */
+    public List<Integer> promptTokens() {
+        return play.promptTokens();
+    }
+
+    /**
+     * Prefix reuse over the agent's requests (summaries left out): the bytes of each request's
+     * predecessor that it repeats at its start, summed, over the predecessors' bytes summed. A local
+     * server reuses its KV cache for exactly that prefix.
+     */
+    public double prefixReuse() {
+        return play.prefixReuse();
     }
 
     /** The reply once the script runs out (default: a plain final answer). */
@@ -217,7 +278,8 @@ public final class ScriptedModelServer implements AutoCloseable {
         ObjectNode body = JSON.createObjectNode().put("object", "list");
         ArrayNode data = body.putArray("data");
         for (String id : models) {
-            data.addObject().put("id", id).put("object", "model").put("owned_by", "testkit");
+            ObjectNode model = data.addObject().put("id", id).put("object", "model").put("owned_by", "testkit");
+            play.describeModel(model);
         }
         send(exchange, 200, "application/json", JSON.writeValueAsBytes(body), Map.of());
     }
@@ -229,6 +291,18 @@ public final class ScriptedModelServer implements AutoCloseable {
             request = JSON.readTree(received);
         } catch (IOException e) {
             send(exchange, 400, "application/json", "{\"error\":{\"message\":\"bad json\"}}".getBytes(StandardCharsets.UTF_8), Map.of());
+            return;
+        }
+        boolean summary = "summary".equals(exchange.getRequestHeaders().getFirst("X-Agent-Purpose"));
+        ContextWindowPlay.Admission admission = play.admit(request, summary);
+        if (admission.refusal() != null) {
+            send(exchange, admission.status(), "application/json", admission.refusal().getBytes(StandardCharsets.UTF_8), Map.of());
+            return;
+        }
+        request = admission.request();
+        if (summary) {
+            summaryCount.incrementAndGet();
+            summaryReply.serve(exchange, request);
             return;
         }
         if (keepRequests) {
@@ -319,9 +393,26 @@ public final class ScriptedModelServer implements AutoCloseable {
                     retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter));
         }
 
+        /** An HTTP error status with this JSON body, e.g. a server's own words for a rejected request. */
+        static Reply error(int status, String body) {
+            return (exchange, request) -> send(exchange, status, "application/json", body.getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+
         /** A 200 whose body is whatever bytes are given, e.g. garbage that is not JSON. */
         static Reply raw(String contentType, String body) {
             return (exchange, request) -> send(exchange, 200, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+
+        /** Ollama's answer when its own parser fails on the model's tool call: HTTP 500 "error parsing tool call". */
+        static Reply ollamaToolParseError() {
+            return (exchange, request) -> send(exchange, 500, "application/json",
+                    "{\"error\":\"error parsing tool call: raw='{\\\"name\\\": read_file', err=unexpected end of JSON input\"}"
+                            .getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+
+        /** A reply made from the request, e.g. a script that reads the newest tool result to pick its next call. */
+        static Reply from(java.util.function.Function<JsonNode, Reply> pick) {
+            return (exchange, request) -> pick.apply(request).serve(exchange, request);
         }
 
         /** Drops the connection without an answer. */
@@ -432,6 +523,9 @@ public final class ScriptedModelServer implements AutoCloseable {
             return message;
         }
     }
+
+    /** The local model servers whose window reports and overflow behaviour the scripted server can play. */
+    public enum ServerKind { LM_STUDIO, LLAMA_CPP, OLLAMA, VLLM, OPENAI }
 
     /** One tool call in a scripted reply. */
     public record ToolCallSpec(String name, String arguments, boolean argumentsAsObject) {
