@@ -20,6 +20,12 @@ final class Conversation {
     private ObjectNode system;
 
     Conversation(String goal) {
+        this(List.of(), goal);
+    }
+
+    /** A follow-up: the conversation of the run it goes on from ({@code earlier}), then the new instruction. */
+    Conversation(List<? extends JsonNode> earlier, String goal) {
+        earlier.forEach(message -> history.add(Json.raw(message)));
         history.add(Json.raw(Json.object().put("role", "user").put("content", goal)));
     }
 

@@ -3,6 +3,8 @@ package io.devagent.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.approval.ApprovalGate;
+import io.devagent.approval.AwaitingApproval;
 import io.devagent.audit.AuditLog;
 import io.devagent.audit.Redactor;
 import io.devagent.checkpoint.CheckpointException;
@@ -77,6 +79,7 @@ final class RunLoop {
     private final Conversation conversation;
     private final Reviewer reviewer;
     private final CrashPoints crash;
+    private final ApprovalGate approvals;
 
     private int step;
     private Tokens tokens;
@@ -94,10 +97,13 @@ final class RunLoop {
     private IOException journalFailure;
     /** The answer of a final step committed before the run stopped: resume only records the finish. */
     private final String committedAnswer;
+    /** The run this one is the follow-up of ({@code agent run --continue}), or null. */
+    private final String continuedFrom;
 
     RunLoop(RunJournal.Recovered run, RunJournal journal, AuditLog audit, SnapshotWriter snapshots, Workspace workspace,
             ChatModel client, ToolRegistry tools, Metrics metrics, AgentConfig config, Redactor redactor, RunControl control,
-            RunListener listener) {
+            RunListener listener, ApprovalGate approvals) {
+        this.approvals = approvals;
         this.runId = run.runId();
         this.goal = run.goal();
         this.model = client.settings().model().orElse(run.model());
@@ -113,7 +119,7 @@ final class RunLoop {
         this.redactor = redactor;
         this.control = control;
         this.listener = listener;
-        this.conversation = new Conversation(goal);
+        this.conversation = new Conversation(run.history(), goal);
         run.steps().forEach(conversation::addAll);
         this.step = run.currentStep();
         this.tokens = run.tokens();
@@ -124,6 +130,7 @@ final class RunLoop {
         this.reviewer = new Reviewer(workspace);
         this.crash = CrashPoints.from(config.env());
         this.committedAnswer = run.finalAnswer();
+        this.continuedFrom = run.continuedFrom();
     }
 
     RunResult run(boolean resumed) throws RunException, InterruptedException {
@@ -132,7 +139,8 @@ final class RunLoop {
                     .put("workspace", workspace.root().toString()).put("current_step", step)
                     .put("step_in_progress", pending != null)
                     .put("policy", config.policy().get().version())
-                    .put("policy_network", config.policy().get().network().allowed()));
+                    .put("policy_network", config.policy().get().network().allowed())
+                    .put("continued_from", continuedFrom));
             if (resumed) {
                 journal.status(Snapshot.RUNNING, null, "resumed at step " + step);
                 // The last committed step is validated again: the workspace may have changed while the run was stopped.
@@ -153,6 +161,8 @@ final class RunLoop {
                 return finish(Snapshot.SUCCEEDED, committedAnswer, null);
             }
             return loop();
+        } catch (AwaitingApproval wait) {
+            return awaitApproval(wait);
         } catch (IOException | CheckpointException e) {
             // Every committed step is in the journal; the run stops rather than go on unsaved.
             metrics.recordError("checkpoint_failed");
@@ -353,6 +363,7 @@ final class RunLoop {
         ToolResult result;
         String errorKind = null;
         Effect[] begun = new Effect[1];
+        Optional<ToolResult> refusal;
         if (call.argumentError() != null) {
             lastCallNotRun = true;
             errorKind = "bad_arguments";
@@ -377,6 +388,10 @@ final class RunLoop {
                 lastCallNotRun = true;
                 errorKind = "policy_denied";
                 result = ToolResult.failed("refused: the policy does not allow the tool " + call.name());
+            } else if ((refusal = approvals.check(attempt, index, call, policy)).isPresent()) {
+                lastCallNotRun = true;
+                errorKind = "approval_denied";
+                result = refusal.get();
             } else {
                 EffectJournal effects = effect -> {
                     try {
@@ -510,6 +525,20 @@ final class RunLoop {
         return result(Snapshot.PAUSED, null, why, modelUnavailable);
     }
 
+    /** A call waits for a person's answer that nobody here can give: the run checkpoints itself as waiting and stops. */
+    private RunResult awaitApproval(AwaitingApproval wait) throws RunException {
+        String why = wait.getMessage() + "; answer with: agent approve " + runId + " (or agent deny " + runId + " --reason TEXT)";
+        try {
+            journal.status(Snapshot.AWAITING_APPROVAL, null, redactor.redact(why));
+            snapshots.now(snapshot(Snapshot.AWAITING_APPROVAL, null, why).withApproval(wait.request().toJson()));
+            audit.sync();
+            metrics.flush(config.state().metricsFile());
+        } catch (IOException | CheckpointException e) {
+            throw new RunException("cannot checkpoint the run as awaiting approval: " + e.getMessage());
+        }
+        return result(Snapshot.AWAITING_APPROVAL, null, why, false);
+    }
+
     private RunResult finish(String status, String answer, String message) throws IOException, CheckpointException {
         journal.status(status, redactor.redact(answer), redactor.redact(message));
         saveSnapshot(status, answer, message);
@@ -539,7 +568,7 @@ final class RunLoop {
         Long pid = Snapshot.RUNNING.equals(status) ? PID : null;
         return new Snapshot(runId, redactor.redact(goal), status, step, Instant.now().toString(), createdAt, model,
                 workspace.root().toString(), tokens, redactor.redact(plan), redactor.redact(answer), redactor.redact(message), lastTool,
-                journal.bytes(), pid);
+                journal.bytes(), pid, null, continuedFrom);
     }
 
     private ArrayNode toolSchemas(Policy policy) {
