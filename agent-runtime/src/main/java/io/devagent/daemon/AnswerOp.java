@@ -34,6 +34,10 @@ final class AnswerOp {
             return Protocol.error("cannot record the answer: " + e.getMessage(), Protocol.EXIT_FAILED);
         }
         String workspace = Protocol.text(request, "workspace");
-        return Protocol.resumeRequest(runId, workspace == null ? Path.of("") : Path.of(workspace), request.path("detach").asBoolean(false));
+        ObjectNode resume = Protocol.resumeRequest(runId, Path.of(workspace == null ? "." : workspace), request.path("detach").asBoolean(false));
+        if (workspace == null) {
+            resume.remove("workspace"); // the dashboard answers for no workspace of its own: the runtime's is meant
+        }
+        return resume;
     }
 }
