@@ -28,9 +28,15 @@ public record ApprovalRequest(int step, int call, String id, String name, JsonNo
         return this.step == step && this.call == call;
     }
 
-    /** One line for messages: the tool and the first line of its preview. */
+    /** One line for messages: the tool and what it works on (a path, a command, a URL). */
     public String summary() {
-        String first = preview == null ? "" : preview.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
-        return name + (first.isEmpty() ? "" : ": " + (first.length() > 80 ? first.substring(0, 80) + "…" : first));
+        for (String key : new String[] {"path", "command", "url"}) {
+            JsonNode value = arguments == null ? null : arguments.get(key);
+            if (value != null && value.isTextual()) {
+                String text = value.asText().replaceAll("\\s+", " ").strip();
+                return name + " " + (text.length() > 80 ? text.substring(0, 80) + "…" : text);
+            }
+        }
+        return name;
     }
 }

@@ -527,7 +527,7 @@ final class RunLoop {
 
     /** A call waits for a person's answer that nobody here can give: the run checkpoints itself as waiting and stops. */
     private RunResult awaitApproval(AwaitingApproval wait) throws RunException {
-        String why = wait.getMessage() + "; answer with: agent approve " + runId + " (or agent deny " + runId + " --reason TEXT)";
+        String why = wait.getMessage() + "; answer with: agent approve " + runId + "  or: agent deny " + runId + " --reason TEXT";
         try {
             journal.status(Snapshot.AWAITING_APPROVAL, null, redactor.redact(why));
             snapshots.now(snapshot(Snapshot.AWAITING_APPROVAL, null, why).withApproval(wait.request().toJson()));

@@ -31,7 +31,8 @@ final class ConfigCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = {"Print each setting in force and where it came from: flags (on 'agent run') win over the environment,",
+            description = {"Print each setting in force and where it came from.",
+                    "Flags (on 'agent run') win over the environment,",
                     "which wins over the repository's .dev-agent/config.yaml, then $XDG_CONFIG_HOME/dev-agent/config.yaml",
                     "(default ~/.config), then the defaults. Secrets are masked."})
     static final class Show extends StateCommand implements Callable<Integer>, SettingsAware {
@@ -52,11 +53,12 @@ final class ConfigCommand implements Runnable {
             ObjectNode all = Json.object();
             for (Setting s : Settings.ALL) {
                 String source = settings.source(s.variable());
-                String value = env.get(s.variable()).map(v -> s.secret() ? "********" : v).orElse(s.fallback());
+                String value = env.get(s.variable()).map(v -> s.secret() ? "********" : v)
+                        .orElseGet(() -> s.variable().equals("AGENT_STATE_DIR") ? context.state(env).root().toString() : s.fallback());
                 if (json) {
                     all.putObject(s.variable()).put("key", s.path()).put("value", value).put("source", source);
                 } else {
-                    out.printf("%-22s %-21s %-40s %s%n", s.variable(), s.path(), value, source);
+                    out.printf("%-22s %-21s %-42s %s%n", s.variable(), s.path(), value, source);
                 }
             }
             if (json) {

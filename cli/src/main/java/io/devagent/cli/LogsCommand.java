@@ -21,8 +21,9 @@ import java.util.concurrent.Callable;
  * resumed elsewhere), until the run stops; Ctrl-C only stops reading.
  */
 @Command(name = "logs", mixinStandardHelpOptions = true,
-        description = {"Print run ID's transcript as a person reads it: the model's text, each tool call with an excerpt of",
-                "its output, refusals, approvals, reviews, compactions, and how the run ended.",
+        description = {"Print run ID's transcript as a person reads it.",
+                "It shows the model's text, each tool call with an excerpt of its output, refusals, approvals, reviews,",
+                "compactions, and how the run ended.",
                 "--follow keeps printing while the run goes on (also a run handed to the main runtime: Ctrl-C there only",
                 "stops following, and this picks it up again) and returns when it stops; --json prints the raw audit events."})
 final class LogsCommand extends StateCommand implements Callable<Integer> {

@@ -15,8 +15,9 @@ import java.util.concurrent.Callable;
 
 /** {@code agent policies init [FILE]}: writes a commented starter policy, never over an existing file unless told. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Write a commented starter policy (every field with its default, and approvals for write_file, edit_file",
-                "and run_shell) to FILE, by default the policy file of the state directory (<state>/policies/policy.yaml).",
+        description = {"Write a commented starter policy.",
+                "It holds every field with its default, and approvals for write_file, edit_file and run_shell; it goes to",
+                "FILE, by default the policy file of the state directory (<state>/policies/policy.yaml).",
                 "An existing file is left alone unless --force is given."})
 final class PoliciesInit extends StateCommand implements Callable<Integer> {
 

@@ -135,6 +135,20 @@ final class RunCommand extends StateCommand implements Callable<Integer> {
             err.println("error: the goal is empty; give one, e.g. agent run \"Summarize repo\"");
             return ExitCodes.USAGE;
         }
+        if (continueFrom != null) {
+            // A follow-up of a run that is not there, or not finished, is bad input: said here, before anything starts.
+            var earlier = io.devagent.run.RunIds.valid(continueFrom)
+                    ? new io.devagent.state.StateView(context.state(env)).run(continueFrom) : java.util.Optional.<io.devagent.checkpoint.Snapshot>empty();
+            if (earlier.isEmpty()) {
+                err.println("error: no run with id '" + continueFrom + "' to continue; see the runs with: agent checkpoints list");
+                return ExitCodes.USAGE;
+            }
+            if (!earlier.get().finished()) {
+                err.println("error: run " + continueFrom + " has not finished (it is " + earlier.get().status()
+                        + "); a follow-up goes on from a finished run; continue this one with: agent checkpoints resume " + continueFrom);
+                return ExitCodes.USAGE;
+            }
+        }
         // --model and --base-url are this run's: it runs here, since the main runtime keeps its own model settings.
         Environment runEnv = env;
         if (model != null) {

@@ -309,7 +309,7 @@ final class RunSession {
         } else if (result.succeeded()) {
             out.println(result.answer());
         } else if (result.awaitingApproval()) {
-            err.println("run " + result.runId() + " is " + result.message());
+            err.println("run " + result.runId() + " is " + result.message().replace("; answer with:", "\nanswer with:"));
         } else if (result.paused()) {
             err.println((result.modelUnavailable() ? "error: " + result.message() + "\n" : "")
                     + "paused at step " + result.steps()

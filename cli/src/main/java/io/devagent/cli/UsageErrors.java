@@ -20,7 +20,7 @@ final class UsageErrors {
         if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
             List<String> suggestions = unmatched.getSuggestions();
             if (!suggestions.isEmpty()) {
-                suggestion = " (did you mean " + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size()))) + "?)";
+                suggestion = " (did you mean " + suggestions.getFirst() + "?)";
             }
         }
         command.getErr().println("error: " + message + suggestion + "; see 'agent " + path(command) + "--help'");
