@@ -18,7 +18,8 @@ import java.util.TreeMap;
 /**
  * The entries of a run's journal, written and read only here:
  * <ul>
- *   <li>{@code {"type":"start","run_id","goal","model","workspace","created_at"}}</li>
+ *   <li>{@code {"type":"start","run_id","goal","model","workspace","created_at","continued_from"?,"history"?}}:
+ *       a follow-up run ({@code agent run --continue}) carries the conversation it goes on from</li>
  *   <li>{@code {"type":"reply","step","message","usage","text"}}: the model's reply for a step in
  *       progress, so that a crash after it does not ask the model again</li>
  *   <li>{@code {"type":"intent","step","call","name","effect"}}: a side effect is about to happen
@@ -34,6 +35,9 @@ import java.util.TreeMap;
  *   <li>{@code {"type":"compaction",...}}: what is sent from now on for the older steps (placeholders, a summary);
  *       fsync'd before the request that uses it. The steps themselves are kept as they were.</li>
  *   <li>{@code {"type":"status","status","answer"?,"message"?,"ts"}}: paused, resumed, finished</li>
+ *   <li>{@code {"type":"approval","step","call","id","name","arguments","preview","requested_at"}}: a call
+ *       of the step in progress waits for a person's answer (the policy's {@code approve})</li>
+ *   <li>{@code {"type":"approval_answer","step","call","approved","reason"?,"by","answered_at"}}: the answer</li>
  * </ul>
  */
 public final class RunJournal implements Closeable {
@@ -45,9 +49,32 @@ public final class RunJournal implements Closeable {
     }
 
     public void start(String runId, String goal, String model, String workspace, String createdAt) throws IOException {
+        start(runId, goal, model, workspace, createdAt, null, List.of());
+    }
+
+    /** The start of a run that goes on from the conversation ({@code history}) of run {@code continuedFrom}. */
+    public void start(String runId, String goal, String model, String workspace, String createdAt, String continuedFrom,
+                      List<? extends JsonNode> history) throws IOException {
         ObjectNode entry = Json.object().put("type", "start").put("run_id", runId).put("goal", goal)
                 .put("model", model).put("workspace", workspace).put("created_at", createdAt);
+        if (continuedFrom != null) {
+            entry.put("continued_from", continuedFrom);
+            ArrayNode messages = entry.putArray("history");
+            history.forEach(messages::add);
+        }
         journal.append(entry);
+        journal.commit();
+    }
+
+    /** A call waits for a person's answer: durable before anyone is asked. */
+    public void approval(ObjectNode request) throws IOException {
+        journal.append(Json.object().put("type", "approval").setAll(request));
+        journal.commit();
+    }
+
+    /** A person's answer to the waiting call: durable before the call runs or is refused. */
+    public void approvalAnswer(ObjectNode answer) throws IOException {
+        journal.append(Json.object().put("type", "approval_answer").setAll(answer));
         journal.commit();
     }
 
@@ -194,15 +221,23 @@ public final class RunJournal implements Closeable {
     public record Recovered(String runId, String goal, String model, String workspace, String createdAt,
                             List<List<JsonNode>> steps, Tokens tokens, String plan, String status, String answer,
                             String message, String toolMode, Map<String, String> files, Pending pending,
-                            List<JsonNode> replies, String finalAnswer, JsonNode compaction, JsonNode budget) {
+                            List<JsonNode> replies, String finalAnswer, JsonNode compaction, JsonNode budget,
+                            String continuedFrom, List<JsonNode> history) {
+
         public int currentStep() {
             return steps.size();
+        }
+
+        /** The same run, as the follow-up of run {@code from} whose conversation ({@code earlier}) it carries on. */
+        public Recovered continuing(String from, List<JsonNode> earlier) {
+            return new Recovered(runId, goal, model, workspace, createdAt, steps, tokens, plan, status, answer, message, toolMode,
+                    files, pending, replies, finalAnswer, compaction, budget, from, List.copyOf(earlier));
         }
 
         /** A fresh run that has only its start entry. */
         public static Recovered fresh(String runId, String goal, String model, String workspace, String createdAt) {
             return new Recovered(runId, goal, model, workspace, createdAt, List.of(), Tokens.ZERO, null, Snapshot.RUNNING,
-                    null, null, null, Map.of(), null, List.of(), null, null, null);
+                    null, null, null, Map.of(), null, List.of(), null, null, null, null, List.of());
         }
     }
 
@@ -285,7 +320,14 @@ public final class RunJournal implements Closeable {
         }
         return new Recovered(start.path("run_id").asText(), start.path("goal").asText(), start.path("model").asText(null),
                 start.path("workspace").asText(null), start.path("created_at").asText(null), steps, tokens, plan, status,
-                answer, message, toolMode, files, pending, replies, finalAnswer, compaction, budget);
+                answer, message, toolMode, files, pending, replies, finalAnswer, compaction, budget,
+                start.path("continued_from").asText(null), history(start));
+    }
+
+    private static List<JsonNode> history(JsonNode start) {
+        List<JsonNode> messages = new ArrayList<>();
+        start.path("history").forEach(messages::add);
+        return messages;
     }
 
     private static Tokens usage(JsonNode u) {

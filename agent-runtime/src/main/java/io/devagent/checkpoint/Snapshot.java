@@ -2,6 +2,7 @@ package io.devagent.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The latest state of a run, small and rewritten whole at each checkpoint
@@ -23,10 +24,34 @@ public record Snapshot(
         String message,
         @JsonProperty("last_tool") String lastTool,
         @JsonProperty("journal_bytes") long journalBytes,
-        Long pid) {
+        Long pid,
+        JsonNode approval,
+        @JsonProperty("continued_from") String continuedFrom) {
+
+    /** A snapshot of a run that waits for no answer and continues no other run. */
+    public Snapshot(String runId, String goal, String status, int currentStep, String updatedAt, String createdAt, String model,
+                    String workspace, Tokens tokens, String plan, String answer, String message, String lastTool, long journalBytes,
+                    Long pid) {
+        this(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message, lastTool,
+                journalBytes, pid, null, null);
+    }
+
+    /** The same snapshot with the pending call a person is asked about ({@code approval}), or none. */
+    public Snapshot withApproval(JsonNode pending) {
+        return new Snapshot(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message,
+                lastTool, journalBytes, pid, pending, continuedFrom);
+    }
+
+    /** The same snapshot, marked as the follow-up of run {@code id}. */
+    public Snapshot withContinuedFrom(String id) {
+        return new Snapshot(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message,
+                lastTool, journalBytes, pid, approval, id);
+    }
 
     public static final String RUNNING = "running";
     public static final String PAUSED = "paused";
+    /** Stopped before a tool call that the policy's {@code approve} globs make wait for a person's answer. */
+    public static final String AWAITING_APPROVAL = "awaiting_approval";
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
 

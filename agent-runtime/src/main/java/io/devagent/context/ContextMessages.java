@@ -20,6 +20,8 @@ public final class ContextMessages {
 
     private final JsonNode goal;
     private final String goalText;
+    /** A follow-up's earlier conversation (the run it carries on), sent before its goal. */
+    private final List<JsonNode> earlier = new ArrayList<>();
     private final List<List<JsonNode>> steps = new ArrayList<>();
     private Compaction compaction;
     private JsonNode system;
@@ -28,6 +30,11 @@ public final class ContextMessages {
     private long renderedBytes;
 
     public ContextMessages(String goal, List<List<JsonNode>> steps, Compaction compaction) {
+        this(List.of(), goal, steps, compaction);
+    }
+
+    public ContextMessages(List<? extends JsonNode> earlier, String goal, List<List<JsonNode>> steps, Compaction compaction) {
+        earlier.forEach(message -> this.earlier.add(Json.raw(message)));
         this.goalText = goal;
         this.goal = Json.raw(userMessage(goal));
         steps.forEach(step -> this.steps.add(List.copyOf(step)));
@@ -130,7 +137,7 @@ public final class ContextMessages {
     }
 
     private List<JsonNode> render(Compaction c) {
-        List<JsonNode> out = new ArrayList<>();
+        List<JsonNode> out = new ArrayList<>(earlier);
         out.add(goal);
         if (c.summarizedThrough() > 0) {
             out.add(Json.raw(userMessage(summaryText(c))));

@@ -295,7 +295,15 @@ public final class MainRuntime {
                 case Protocol.PING -> connection.send(Json.object().put("event", Protocol.PONG).put("pid", self.pid())
                         .put("workspace", workspace.toString()).put("runs", activeRuns().size()), false);
                 case Protocol.RUN, Protocol.RESUME -> serveRun(connection, request, Protocol.RESUME.equals(op));
-                default -> connection.send(Protocol.error("unknown op '" + op + "'; expected run, resume or ping", Protocol.EXIT_USAGE), false);
+                case Protocol.ANSWER -> {
+                    ObjectNode resume = AnswerOp.take(request, state, Redactor.from(config.env(), config.policy().get().redact()));
+                    if (Protocol.ERROR.equals(resume.path("event").asText())) {
+                        connection.send(resume, false);
+                    } else {
+                        serveRun(connection, resume, true);
+                    }
+                }
+                default -> connection.send(Protocol.error("unknown op '" + op + "'; expected run, resume, answer or ping", Protocol.EXIT_USAGE), false);
             }
         } catch (RuntimeException e) {
             log("a connection failed: " + e);
@@ -349,7 +357,8 @@ public final class MainRuntime {
         try {
             RunResult result = resume
                     ? agent.resume(runId, run.control, listener)
-                    : agent.start(goal, Optional.ofNullable(runId), run.control, listener);
+                    : agent.start(goal, Optional.ofNullable(runId), Optional.ofNullable(Protocol.text(request, "continue_from")),
+                            run.control, listener);
             log(ended(result));
             connection.send(Protocol.result(result), false);
         } catch (ModelUnavailableException e) {

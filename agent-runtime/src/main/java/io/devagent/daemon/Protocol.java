@@ -16,10 +16,13 @@ import java.util.Optional;
  *
  * <p>Requests:
  * <pre>
- * {"op":"run", "goal":"Summarize repo", "run_id":"optional-id", "workspace":"/abs/path", "detach":false}
+ * {"op":"run", "goal":"Summarize repo", "run_id":"optional-id", "continue_from":"optional-id", "workspace":"/abs/path", "detach":false}
  * {"op":"resume", "run_id":"20261124-154807-3f9a2c", "workspace":"/abs/path", "detach":false}
+ * {"op":"answer", "run_id":"…", "approved":true, "reason":"optional", "by":"cli (alice)", "workspace":"/abs/path", "detach":false}
  * {"op":"ping"}
  * </pre>
+ * {@code answer} answers a run that is {@code awaiting_approval} and resumes it: the events that follow
+ * are those of a {@code resume}; a run that is not waiting gets an {@code error} with exit code 2.
  * {@code workspace} is the client's workspace: the runtime refuses a goal meant for another
  * workspace rather than run it on its own (exit code 2). {@code run_id} is optional for {@code run}.
  *
@@ -45,6 +48,7 @@ public final class Protocol {
     public static final String RUN = "run";
     public static final String RESUME = "resume";
     public static final String PING = "ping";
+    public static final String ANSWER = "answer";
 
     public static final String STARTED = "started";
     public static final String PROGRESS = "progress";
@@ -64,14 +68,29 @@ public final class Protocol {
     }
 
     public static ObjectNode runRequest(String goal, Optional<String> runId, Path workspace, boolean detach) {
+        return runRequest(goal, runId, Optional.empty(), workspace, detach);
+    }
+
+    /** With {@code continue_from}: a follow-up of that finished run ({@code agent run --continue}). */
+    public static ObjectNode runRequest(String goal, Optional<String> runId, Optional<String> continueFrom, Path workspace,
+                                        boolean detach) {
         ObjectNode request = Json.object().put("op", RUN).put("goal", goal);
         runId.ifPresent(id -> request.put("run_id", id));
+        continueFrom.ifPresent(id -> request.put("continue_from", id));
         return request.put("workspace", workspace.toAbsolutePath().toString()).put("detach", detach);
     }
 
     public static ObjectNode resumeRequest(String runId, Path workspace, boolean detach) {
         return Json.object().put("op", RESUME).put("run_id", runId)
                 .put("workspace", workspace.toAbsolutePath().toString()).put("detach", detach);
+    }
+
+    public static ObjectNode answerRequest(String runId, boolean approved, String reason, String by, Path workspace, boolean detach) {
+        ObjectNode request = Json.object().put("op", ANSWER).put("run_id", runId).put("approved", approved);
+        if (reason != null) {
+            request.put("reason", reason);
+        }
+        return request.put("by", by).put("workspace", workspace.toAbsolutePath().toString()).put("detach", detach);
     }
 
     public static ObjectNode pingRequest() {
@@ -106,7 +125,7 @@ public final class Protocol {
         return node.put("model_unavailable", result.modelUnavailable());
     }
 
-    static ObjectNode error(String message, int exitCode) {
+    public static ObjectNode error(String message, int exitCode) {
         return Json.object().put("event", ERROR).put("message", message).put("exit_code", exitCode);
     }
 

@@ -15,7 +15,7 @@ import java.util.WeakHashMap;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Policy(Network network, Tools tools, Files files, Shell shell, Limits limits, Review review,
-                     List<String> redact) {
+                     List<String> redact, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> approve) {
 
     public Policy {
         network = Objects.requireNonNullElseGet(network, () -> new Network(null, null));
@@ -25,6 +25,17 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
         limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null, null));
         review = Objects.requireNonNullElseGet(review, () -> new Review(null));
         redact = redact == null ? List.of() : List.copyOf(redact);
+        approve = approve == null ? List.of() : List.copyOf(approve);
+    }
+
+    /** Without approvals (the form most callers and tests build). */
+    public Policy(Network network, Tools tools, Files files, Shell shell, Limits limits, Review review, List<String> redact) {
+        this(network, tools, files, shell, limits, review, redact, null);
+    }
+
+    /** Whether a call of this tool waits for a person's answer ({@code approve}: globs over tool names). */
+    public boolean needsApproval(String name) {
+        return approve.stream().anyMatch(g -> Globs.matchesName(g, name));
     }
 
     public static Policy defaults() {
@@ -138,10 +149,10 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
     }
 
     public Policy withNetwork(Network network) {
-        return new Policy(network, tools, files, shell, limits, review, redact);
+        return new Policy(network, tools, files, shell, limits, review, redact, approve);
     }
 
     public Policy withLimits(Limits limits) {
-        return new Policy(network, tools, files, shell, limits, review, redact);
+        return new Policy(network, tools, files, shell, limits, review, redact, approve);
     }
 }

@@ -53,10 +53,7 @@ public final class PolicyLoader {
             JsonNode document = YAML.readTree(yaml);
             policy = document == null || document.isMissingNode() || document.isNull() ? null : YAML.readValue(yaml, Policy.class);
         } catch (JsonMappingException e) {
-            String field = e.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            throw new PolicyException(source + ": " + (field.isEmpty() ? "" : "field '" + field + "': ") + firstLine(e.getOriginalMessage()));
+            throw new PolicyException(PolicyErrors.describe(e, source, yaml));
         } catch (JsonProcessingException e) {
             if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null && marked.getProblem() != null) {
                 // SnakeYAML's own first line is the context ("while parsing a block mapping", where the mapping began), not the problem.

@@ -1,6 +1,8 @@
 package io.devagent.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.devagent.approval.ApprovalGate;
+import io.devagent.approval.ApprovalRecords;
 import io.devagent.audit.AuditLog;
 import io.devagent.audit.Redactor;
 import io.devagent.checkpoint.SnapshotWriter;
@@ -76,6 +78,15 @@ public final class Agent {
      */
     public RunResult start(String goal, Optional<String> requestedId, RunControl control, RunListener listener)
             throws ModelUnavailableException, RunException, InterruptedException {
+        return start(goal, requestedId, Optional.empty(), control, listener);
+    }
+
+    /**
+     * A new run; with {@code continueFrom}, a follow-up that carries on the conversation of that
+     * finished run with {@code goal} as the new instruction ({@code agent run --continue ID}).
+     */
+    public RunResult start(String goal, Optional<String> requestedId, Optional<String> continueFrom, RunControl control,
+                           RunListener listener) throws ModelUnavailableException, RunException, InterruptedException {
         if (goal == null || goal.isBlank()) {
             throw new RunException("the goal is empty");
         }
@@ -86,6 +97,7 @@ public final class Agent {
         if (requestedId.isPresent() && checkpoints.exists(runId)) {
             return continueExisting(runId, goal, control, listener);
         }
+        FollowUp followUp = continueFrom.isEmpty() ? FollowUp.NONE : FollowUp.of(checkpoints, continueFrom.get());
         String modelName = model.resolveModel();
         // Found before anything is written: a window too small to work in refuses the run at once.
         Optional<ContextWindow> window = window(modelName);
@@ -96,13 +108,17 @@ public final class Agent {
             RunJournal journal;
             try {
                 journal = new RunJournal(checkpoints.create(runId));
-                journal.start(runId, redactor().redact(goal), modelName, workspace.root().toString(), Instant.now().toString());
+                journal.start(runId, redactor().redact(goal), modelName, workspace.root().toString(), Instant.now().toString(),
+                        followUp.runId(), followUp.history());
             } catch (CheckpointException | IOException e) {
                 throw new RunException(e.getMessage());
             }
             RunJournal.Recovered fresh = RunJournal.Recovered.fresh(runId, goal, modelName, workspace.root().toString(),
                     Instant.now().toString());
-            return execute(fresh, journal, workspace, false, control, listener, window);
+            if (followUp.runId() != null) {
+                fresh = fresh.continuing(followUp.runId(), followUp.history());
+            }
+            return execute(fresh, journal, workspace, false, control, listener, window, ApprovalRecords.NONE);
         } finally {
             closeQuietly(lock);
         }
@@ -121,7 +137,7 @@ public final class Agent {
             throw new RunException("run " + runId + " already exists with another goal; give another --run-id");
         }
         if (Snapshot.SUCCEEDED.equals(recorded.status()) || Snapshot.FAILED.equals(recorded.status())) {
-            listener.started(runId, true);
+            listener.finishedEarlier(runId);
             return new RunResult(runId, recorded.status(), recorded.answer(), recorded.currentStep(), recorded.tokens(),
                     recorded.message(), false);
         }
@@ -157,14 +173,15 @@ public final class Agent {
                 closeQuietly(journal);
                 throw e;
             }
-            return execute(recovered, journal, workspace(), true, control, listener, window);
+            return execute(recovered, journal, workspace(), true, control, listener, window, ApprovalRecords.from(entries));
         } finally {
             closeQuietly(lock);
         }
     }
 
     private RunResult execute(RunJournal.Recovered run, RunJournal journal, Workspace workspace, boolean resumed,
-                              RunControl control, RunListener listener, Optional<ContextWindow> window)
+                              RunControl control, RunListener listener, Optional<ContextWindow> window,
+                              ApprovalRecords approvals)
             throws RunException, InterruptedException {
         Redactor redactor = redactor();
         try (journal; AuditLog audit = AuditLog.open(config.state().auditLog(run.runId()), run.runId(), redactor);
@@ -190,8 +207,9 @@ public final class Agent {
                 holder.addListener(onReload);
             }
             try {
+                ApprovalGate gate = new ApprovalGate(journal, audit, redactor, control.approver(), workspace.root(), approvals);
                 RunLoop loop = new RunLoop(run, journal, audit, snapshots, workspace, model, tools, metrics, config, redactor, control, listener,
-                        window);
+                        window, gate);
                 return loop.run(resumed);
             } finally {
                 if (holder != null) {

@@ -10,6 +10,21 @@ public final class RunControl {
     private volatile boolean pauseRequested;
     private volatile String reason = "paused";
     private volatile Thread modelWaiter;
+    private final io.devagent.approval.Approver approver;
+
+    public RunControl() {
+        this(io.devagent.approval.Approver.NONE);
+    }
+
+    /** With someone who can answer a call that waits for approval (a person at the terminal). */
+    public RunControl(io.devagent.approval.Approver approver) {
+        this.approver = approver;
+    }
+
+    /** Who answers a waiting call in this process; {@link io.devagent.approval.Approver#NONE}: nobody, the run stops and waits. */
+    public io.devagent.approval.Approver approver() {
+        return approver;
+    }
 
     /**
      * Interrupts the run only while it waits on the model, and finishes doing so before the run can

@@ -10,6 +10,11 @@ public interface RunListener {
     default void started(String runId, boolean resumed) {
     }
 
+    /** The run asked for (by {@code --run-id}) had already finished: it is reported, not run again. */
+    default void finishedEarlier(String runId) {
+        started(runId, false);
+    }
+
     /** Something new is happening: {@code activity} is e.g. "waiting for the model" or "read_file README.md". */
     default void progress(int step, long totalTokens, String activity) {
     }

@@ -1,6 +1,8 @@
 package io.devagent.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.approval.ApprovalGate;
+import io.devagent.approval.AwaitingApproval;
 import io.devagent.audit.AuditLog;
 import io.devagent.audit.Redactor;
 import io.devagent.checkpoint.CheckpointException;
@@ -61,7 +63,7 @@ final class RunLoop {
 
     RunLoop(RunJournal.Recovered run, RunJournal journal, AuditLog audit, SnapshotWriter snapshots, Workspace workspace,
             ChatModel client, ToolRegistry tools, Metrics metrics, AgentConfig config, Redactor redactor, RunControl control,
-            RunListener listener, Optional<ContextWindow> window) {
+            RunListener listener, Optional<ContextWindow> window, ApprovalGate approvals) {
         String model = client.settings().model().orElse(run.model());
         this.state = new RunState(run, model, client.settings().toolMode() == ToolMode.TEXT || "text".equals(run.toolMode()));
         this.recovered = run;
@@ -76,7 +78,7 @@ final class RunLoop {
         this.reviewer = new Reviewer(workspace);
         this.pending = run.pending();
         Compaction compaction = run.compaction() == null ? Compaction.NONE : Compaction.fromJson(run.compaction());
-        ContextMessages messages = new ContextMessages(run.goal(), run.steps(), compaction);
+        ContextMessages messages = new ContextMessages(run.history(), run.goal(), run.steps(), compaction);
         Budget budget = new Budget(window);
         // The estimate as the last reply calibrated it: a resume compacts exactly where the first run would have.
         for (com.fasterxml.jackson.databind.JsonNode reply : run.replies()) {
@@ -88,7 +90,7 @@ final class RunLoop {
         this.turn = new ModelTurn(state, context, client, this.journal, audit, metrics, control, listener, recorder);
         RepeatGuard repeats = new RepeatGuard();
         repeats.replay(run.steps());
-        this.calls = new ToolCalls(state, this.journal, audit, metrics, config, listener, workspace, tools, context, repeats);
+        this.calls = new ToolCalls(state, this.journal, audit, metrics, config, listener, workspace, tools, context, repeats, approvals);
     }
 
     RunResult run(boolean resumed) throws RunException, InterruptedException {
@@ -103,6 +105,12 @@ final class RunLoop {
                 return recorder.finish(Snapshot.SUCCEEDED, recovered.finalAnswer(), null);
             }
             return loop();
+        } catch (AwaitingApproval wait) {
+            try {
+                return recorder.awaitApproval(wait);
+            } catch (IOException | CheckpointException e) {
+                throw new RunException("cannot checkpoint the run as awaiting approval: " + e.getMessage());
+            }
         } catch (IOException | CheckpointException e) {
             // Every committed step is in the journal; the run stops rather than go on unsaved.
             metrics.recordError("checkpoint_failed");
@@ -123,7 +131,8 @@ final class RunLoop {
                 .put("workspace", workspace.root().toString()).put("current_step", state.step)
                 .put("step_in_progress", pending != null)
                 .put("policy", policy.version())
-                .put("policy_network", policy.network().allowed());
+                .put("policy_network", policy.network().allowed())
+                .put("continued_from", state.continuedFrom);
         context.window().ifPresent(w -> event.put("context_window", w.tokens()).put("context_window_source", w.source()));
         audit.append(resumed ? "run_resumed" : "run_started", event);
         context.record(Optional.ofNullable(recovered.budget()));

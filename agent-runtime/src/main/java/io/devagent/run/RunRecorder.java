@@ -1,6 +1,7 @@
 package io.devagent.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.approval.AwaitingApproval;
 import io.devagent.audit.AuditLog;
 import io.devagent.audit.Redactor;
 import io.devagent.checkpoint.CheckpointException;
@@ -117,6 +118,17 @@ final class RunRecorder {
         Long pid = Snapshot.RUNNING.equals(status) ? PID : null;
         return new Snapshot(state.runId, redactor.redact(state.goal), status, state.step, Instant.now().toString(), state.createdAt,
                 state.model, workspace.root().toString(), state.tokens, redactor.redact(state.plan), redactor.redact(answer),
-                redactor.redact(message), state.lastTool, journal.bytes(), pid);
+                redactor.redact(message), state.lastTool, journal.bytes(), pid, null, state.continuedFrom);
+    }
+
+    /** A call waits for a person's answer that nobody here can give: the run checkpoints itself as waiting and stops. */
+    RunResult awaitApproval(AwaitingApproval wait) throws IOException, CheckpointException {
+        String why = wait.getMessage() + "; answer with: agent approve " + state.runId + "  or: agent deny " + state.runId
+                + " --reason TEXT";
+        journal.status(Snapshot.AWAITING_APPROVAL, null, why);
+        snapshots.now(snapshot(Snapshot.AWAITING_APPROVAL, null, why).withApproval(wait.request().toJson()));
+        audit.sync();
+        metrics.flush(config.state().metricsFile());
+        return result(Snapshot.AWAITING_APPROVAL, null, why, false);
     }
 }

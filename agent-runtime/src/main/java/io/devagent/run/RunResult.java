@@ -14,6 +14,11 @@ public record RunResult(String runId, String status, String answer, int steps, T
         return Snapshot.SUCCEEDED.equals(status);
     }
 
+    /** Stopped before a call that waits for a person's answer ({@code agent approve} / {@code agent deny}). */
+    public boolean awaitingApproval() {
+        return Snapshot.AWAITING_APPROVAL.equals(status);
+    }
+
     public boolean paused() {
         return Snapshot.PAUSED.equals(status);
     }

@@ -21,6 +21,8 @@ final class RunState {
     final String goal;
     final String model;
     final String createdAt;
+    /** The run this one is the follow-up of ({@code agent run --continue}), or null. */
+    final String continuedFrom;
     int step;
     Tokens tokens;
     String plan;
@@ -38,6 +40,7 @@ final class RunState {
         this.goal = run.goal();
         this.model = model;
         this.createdAt = run.createdAt();
+        this.continuedFrom = run.continuedFrom();
         this.step = run.currentStep();
         this.tokens = run.tokens();
         this.plan = run.plan();

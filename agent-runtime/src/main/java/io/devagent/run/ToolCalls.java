@@ -2,6 +2,7 @@ package io.devagent.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.approval.ApprovalGate;
 import io.devagent.audit.AuditLog;
 import io.devagent.checkpoint.RunJournal;
 import io.devagent.context.ContextMessages;
@@ -69,9 +70,11 @@ final class ToolCalls {
     private final ToolRegistry tools;
     private final ContextStep context;
     private final RepeatGuard repeats;
+    private final ApprovalGate approvals;
 
     ToolCalls(RunState state, StepJournal journal, AuditLog audit, Metrics metrics, AgentConfig config, RunListener listener,
-              Workspace workspace, ToolRegistry tools, ContextStep context, RepeatGuard repeats) {
+              Workspace workspace, ToolRegistry tools, ContextStep context, RepeatGuard repeats, ApprovalGate approvals) {
+        this.approvals = approvals;
         this.state = state;
         this.journal = journal;
         this.audit = audit;
@@ -205,9 +208,16 @@ final class ToolCalls {
             outcome = new Outcome(answer.result(), answer.ran());
             errorKind = answer.errorKind();
         } else {
-            Executed executed = invoke(attempt, index, call, ((Decision.Run) decision).tool(), policy);
-            outcome = new Outcome(executed.result(), true);
-            errorKind = executed.errorKind();
+            // A call the policy lists under `approve` runs only once a person said yes (or waits, checkpointed).
+            Optional<ToolResult> refused = approvals.check(attempt, index, call, policy);
+            if (refused.isPresent()) {
+                outcome = new Outcome(refused.get(), false);
+                errorKind = "approval_denied";
+            } else {
+                Executed executed = invoke(attempt, index, call, ((Decision.Run) decision).tool(), policy);
+                outcome = new Outcome(executed.result(), true);
+                errorKind = executed.errorKind();
+            }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.recordTool(call.name().isEmpty() ? "(unnamed)" : call.name(), took, outcome.result().error());

@@ -29,10 +29,17 @@ public final class FileChanges implements AutoCloseable {
 
     /** Starts watching {@code dir}, which must exist. */
     public static FileChanges in(Path dir) throws IOException {
+        return in(new Path[] {dir});
+    }
+
+    /** Starts watching several directories, which must exist: a change in any of them wakes the waiter. */
+    public static FileChanges in(Path... dirs) throws IOException {
         WatchService watcher = FileSystems.getDefault().newWatchService();
         try {
-            dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                    StandardWatchEventKinds.ENTRY_DELETE);
+            for (Path dir : dirs) {
+                dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.ENTRY_DELETE);
+            }
         } catch (IOException | RuntimeException e) {
             watcher.close();
             throw e;

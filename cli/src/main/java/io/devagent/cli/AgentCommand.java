@@ -6,9 +6,9 @@ import picocli.CommandLine.Command;
 @Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "dev-agent: an autonomous software development agent for local models.%n"
                 + "Durable (checkpointed runs), bounded (one policy), accountable (hash-chained audit).",
-        subcommands = {RunCommand.class, CheckpointsCommand.class, AuditCommand.class, PoliciesCommand.class, ArchiveCommand.class, McpCommand.class, DashboardCommand.class,
+        subcommands = {RunCommand.class, ApproveCommand.class, DenyCommand.class, LogsCommand.class, ConfigCommand.class, CheckpointsCommand.class, AuditCommand.class, PoliciesCommand.class, ArchiveCommand.class, McpCommand.class, DashboardCommand.class,
                 picocli.CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 done, 1 the run failed, 2 bad usage, 3 cannot reach the model or the cluster, 130/143 paused by SIGINT/SIGTERM."})
+        footer = {"", "Exit codes: 0 done, 1 the run failed, 2 bad usage, 3 cannot reach the model or the cluster, 4 waiting for approval, 130/143 paused by SIGINT/SIGTERM."})
 public final class AgentCommand implements Runnable {
 
     @picocli.CommandLine.Option(names = "--k8s", scope = picocli.CommandLine.ScopeType.INHERIT,

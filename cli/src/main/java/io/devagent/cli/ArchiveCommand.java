@@ -15,9 +15,9 @@ import java.util.concurrent.Callable;
 
 /** {@code agent archive [--older-than 7d] [--to DIR]}: log retention (runbook §5). */
 @Command(name = "archive", mixinStandardHelpOptions = true,
-        description = {"Move the audit logs of finished runs older than AGE, and a dated metrics.json snapshot, into",
-                "compressed archives under <state>/archive/<date>/ (or DIR). Each audit chain is verified first;",
-                "runs still in flight are never touched."})
+        description = {"Archive the audit logs of finished runs older than AGE, and a dated metrics.json snapshot.",
+                "They are moved into compressed archives under <state>/archive/<date>/ (or DIR). Each audit chain is",
+                "verified first; runs still in flight are never touched."})
 final class ArchiveCommand extends StateCommand implements Callable<Integer> {
 
     @Option(names = "--older-than", paramLabel = "AGE", defaultValue = "7d", description = "e.g. 7d, 12h, 30m, 0 (default: ${DEFAULT-VALUE})")

@@ -19,8 +19,9 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code agent dashboard [--port 7081] [--host 127.0.0.1]}: the web dashboard over the state directory, read-only. */
 @Command(name = "dashboard", mixinStandardHelpOptions = true,
-        description = {"Serve the web dashboard over the state directory (read-only): runs, live logs, checkpoints, metrics,",
-                "MCP status and policy reload, on http://HOST:PORT/ (JSON API and a web page).",
+        description = {"Serve the web dashboard over the state directory on http://HOST:PORT/ (JSON API and a web page).",
+                "It shows runs, live logs, checkpoints, metrics and MCP status; it reloads the policy and answers runs",
+                "that wait for approval.",
                 "With AGENT_DASHBOARD_TOKEN set, every route but /health wants 'Authorization: Bearer <token>'.",
                 "Runs until stopped (SIGTERM or Ctrl-C)."})
 final class DashboardCommand extends StateCommand implements Callable<Integer> {

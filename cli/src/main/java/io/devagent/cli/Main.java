@@ -1,9 +1,13 @@
 package io.devagent.cli;
 
+import io.devagent.config.ConfigException;
+import io.devagent.config.ConfigFiles;
 import io.devagent.config.Environment;
+import io.devagent.config.Settings;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 
 /** The {@code agent} command's entry point. */
 public final class Main {
@@ -30,10 +34,21 @@ public final class Main {
             out.flush();
             return ExitCodes.OK;
         }
+        Settings settings;
+        try {
+            settings = ConfigFiles.resolve(env, workspace(args, env));
+        } catch (ConfigException e) {
+            if (!asksForHelp(args)) {
+                err.println("error: " + e.getMessage());
+                err.flush();
+                return ExitCodes.USAGE;
+            }
+            settings = new Settings(env, java.util.Map.of()); // help needs no settings
+        }
         if (talksToTheModel(args)) {
             io.devagent.model.ModelClient.warmUpInBackground();
         }
-        CommandLine cli = commandLine(env);
+        CommandLine cli = commandLine(settings);
         cli.setOut(out);
         cli.setErr(err);
         return cli.execute(args);
@@ -46,24 +61,51 @@ public final class Main {
                 && (words.contains("run") || (words.contains("checkpoints") && words.contains("resume")));
     }
 
+    /** The workspace the command will work on, for its repository config file: --workspace, else AGENT_WORKSPACE, else here. */
+    private static Path workspace(String[] args, Environment env) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--workspace") && i + 1 < args.length) {
+                return Path.of(args[i + 1]).toAbsolutePath();
+            }
+            if (args[i].startsWith("--workspace=")) {
+                return Path.of(args[i].substring("--workspace=".length())).toAbsolutePath();
+            }
+        }
+        return env.get("AGENT_WORKSPACE").map(Path::of).orElse(Path.of("")).toAbsolutePath();
+    }
+
+    private static boolean asksForHelp(String[] args) {
+        java.util.List<String> words = java.util.Arrays.asList(args);
+        return words.isEmpty() || words.contains("--help") || words.contains("-h") || words.contains("help");
+    }
+
     static CommandLine commandLine(Environment env) {
-        CommandLine cli = new CommandLine(new AgentCommand(), new Factory(env));
+        return commandLine(new Settings(env, java.util.Map.of()));
+    }
+
+    static CommandLine commandLine(Settings settings) {
+        Environment env = settings.env();
+        CommandLine cli = new CommandLine(new AgentCommand(), new Factory(settings));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Users get one clear line, never a stack trace.
             commandLine.getErr().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return e instanceof io.devagent.policy.PolicyException || e instanceof IllegalArgumentException ? ExitCodes.USAGE : ExitCodes.FAILED;
         });
         cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
+        cli.setParameterExceptionHandler(UsageErrors::handle);
         return cli;
     }
 
     /** Gives every command the environment, so tests can run the CLI in-process with their own. */
-    private record Factory(Environment env) implements CommandLine.IFactory {
+    private record Factory(Settings settings) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
             K instance = CommandLine.defaultFactory().create(type);
             if (instance instanceof CliContext.Aware aware) {
-                aware.environment(env);
+                aware.environment(settings.env());
+            }
+            if (instance instanceof ConfigCommand.SettingsAware aware) {
+                aware.settings(settings);
             }
             return instance;
         }

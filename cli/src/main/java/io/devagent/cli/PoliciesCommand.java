@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code agent policies show | validate FILE}. */
 @Command(name = "policies", mixinStandardHelpOptions = true, description = "Inspect and check policies.",
-        subcommands = {PoliciesCommand.Reload.class, PoliciesCommand.Show.class, PoliciesCommand.Validate.class})
+        subcommands = {PoliciesCommand.Reload.class, PoliciesCommand.Show.class, PoliciesCommand.Validate.class, PoliciesInit.class})
 final class PoliciesCommand implements Runnable {
 
     @Spec
@@ -25,7 +25,7 @@ final class PoliciesCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say show or validate FILE");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say show, validate FILE, reload or init");
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,

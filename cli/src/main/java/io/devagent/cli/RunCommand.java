@@ -48,6 +48,19 @@ final class RunCommand extends StateCommand implements Callable<Integer> {
                     + "of the workspace, and report the first step whose tool results differ (exit 1 if any)")
     String replay;
 
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "The model for this run (default: $LLM_MODEL, the config files, else the server's first)")
+    String model;
+
+    @Option(names = {"--base-url", "--model-url"}, paramLabel = "URL",
+            description = "The OpenAI-compatible server for this run (default: $LLM_BASE_URL, the config files, else "
+                    + "http://localhost:1234/v1); with --k8s, as the cluster reaches it")
+    String baseUrl;
+
+    @Option(names = "--continue", paramLabel = "ID",
+            description = "Start a follow-up of finished run ID: the new run carries on its conversation with GOAL as the next instruction")
+    String continueFrom;
+
     @Option(names = "--detach", description = "Hand GOAL to the main runtime and return at once with its run id (needs a main runtime); "
             + "with --k8s, create the AgentRun and return")
     boolean detach;
@@ -57,10 +70,6 @@ final class RunCommand extends StateCommand implements Callable<Integer> {
 
     /** The AgentRun's spec, beyond the goal. */
     static final class K8sRunOptions {
-        @Option(names = "--model-url", paramLabel = "URL", description = "The model's base URL as the cluster reaches it (default: $LLM_BASE_URL)")
-        String modelUrl;
-        @Option(names = "--model", paramLabel = "NAME", description = "Model name (default: $LLM_MODEL, else the server's first)")
-        String model;
         @Option(names = "--api-key-secret", paramLabel = "SECRET/KEY", description = "Secret key that holds the model's API key")
         String apiKeySecret;
         @Option(names = "--policy", paramLabel = "NAME", description = "Policy resource in the namespace (default: the default policy)")
@@ -87,6 +96,10 @@ final class RunCommand extends StateCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         K8sMode.Options k8s = K8sMode.Options.of(spec);
         if (k8s.enabled()) {
+            if (continueFrom != null) {
+                err.println("error: --continue is for local runs and the main runtime, not --k8s; see 'agent run --help'");
+                return ExitCodes.USAGE;
+            }
             if (replay != null || goal == null) {
                 err.println("error: agent --k8s run wants a GOAL (the main runtime and --replay are local)");
                 return ExitCodes.USAGE;
@@ -96,18 +109,23 @@ final class RunCommand extends StateCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
             K8sRunOptions o = k8sOptions == null ? new K8sRunOptions() : k8sOptions;
-            return new K8sMode(k8s, env, out, err).run(new K8sMode.RunRequest(goal, runId, o.modelUrl, o.model, o.apiKeySecret,
+            return new K8sMode(k8s, env, out, err).run(new K8sMode.RunRequest(goal, runId, baseUrl, model, o.apiKeySecret,
                     o.policy, o.image, o.storage, o.maxSteps, o.git, o.gitRef, o.pvc), json, detach);
         }
         if (k8sOptions != null) {
-            err.println("error: --model-url, --policy, --git and the other AgentRun options go with --k8s");
+            err.println("error: --policy, --git and the other AgentRun options go with --k8s; see 'agent run --help'");
             return ExitCodes.USAGE;
         }
         if (replay != null) {
             return ReplayReport.replay(context.config(env), replay, out, err, json);
         }
         if (goal == null) {
-            if (json || detach || runId != null) {
+            if (continueFrom != null) {
+                err.println("error: --continue wants the follow-up instruction, e.g. agent run --continue " + continueFrom
+                        + " \"now add tests for it\"; see 'agent run --help'");
+                return ExitCodes.USAGE;
+            }
+            if (json || detach || runId != null || model != null || baseUrl != null) {
                 err.println("error: --json, --detach and --run-id go with a GOAL, e.g. agent run \"Summarize repo\"; 'agent run' alone starts the main runtime");
                 return ExitCodes.USAGE;
             }
@@ -117,7 +135,35 @@ final class RunCommand extends StateCommand implements Callable<Integer> {
             err.println("error: the goal is empty; give one, e.g. agent run \"Summarize repo\"");
             return ExitCodes.USAGE;
         }
-        return new RunSession(context.config(env), env, out, err, json).start(goal, Optional.ofNullable(runId), detach);
+        if (continueFrom != null) {
+            // A follow-up of a run that is not there, or not finished, is bad input: said here, before anything starts.
+            var earlier = io.devagent.run.RunIds.valid(continueFrom)
+                    ? new io.devagent.state.StateView(context.state(env)).run(continueFrom) : java.util.Optional.<io.devagent.checkpoint.Snapshot>empty();
+            if (earlier.isEmpty()) {
+                err.println("error: no run with id '" + continueFrom + "' to continue; see the runs with: agent checkpoints list");
+                return ExitCodes.USAGE;
+            }
+            if (!earlier.get().finished()) {
+                err.println("error: run " + continueFrom + " has not finished (it is " + earlier.get().status()
+                        + "); a follow-up goes on from a finished run; continue this one with: agent checkpoints resume " + continueFrom);
+                return ExitCodes.USAGE;
+            }
+        }
+        // --model and --base-url are this run's: it runs here, since the main runtime keeps its own model settings.
+        Environment runEnv = env;
+        if (model != null) {
+            runEnv = runEnv.with("LLM_MODEL", model);
+        }
+        if (baseUrl != null) {
+            runEnv = runEnv.with("LLM_BASE_URL", baseUrl);
+        }
+        boolean handOver = model == null && baseUrl == null;
+        if (!handOver && detach) {
+            err.println("error: --detach hands the goal to the main runtime, which uses its own model; leave out --model and --base-url");
+            return ExitCodes.USAGE;
+        }
+        return new RunSession(context.config(runEnv), runEnv, out, err, json)
+                .start(goal, Optional.ofNullable(runId), Optional.ofNullable(continueFrom), detach, handOver);
     }
 
     /** The main runtime: serves until SIGTERM or SIGINT, which the JVM turns into exit status 143 or 130. */

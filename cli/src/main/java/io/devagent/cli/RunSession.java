@@ -1,7 +1,9 @@
 package io.devagent.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.approval.Approver;
 import io.devagent.audit.Redactor;
+import io.devagent.run.ApprovalDesk;
 import io.devagent.cli.k8s.StatusReporter;
 import io.devagent.config.Environment;
 import io.devagent.daemon.Protocol;
@@ -45,16 +47,59 @@ final class RunSession {
     }
 
     int start(String goal, Optional<String> runId, boolean detach) {
-        Optional<RuntimeClient> runtime = mainRuntime();
+        return start(goal, runId, Optional.empty(), detach, true);
+    }
+
+    /**
+     * A new run, or with {@code continueFrom} a follow-up of that run; {@code handOver} false keeps it in this
+     * process even when a main runtime is alive (its own model flags).
+     */
+    int start(String goal, Optional<String> runId, Optional<String> continueFrom, boolean detach, boolean handOver) {
+        Optional<RuntimeClient> runtime = handOver ? mainRuntime() : Optional.empty();
         if (runtime.isPresent()) {
-            return handOff(runtime.get(), Protocol.runRequest(goal, runId, config.workspace(), detach), detach);
+            return handOff(runtime.get(), Protocol.runRequest(goal, runId, continueFrom, config.workspace(), detach), detach);
         }
         if (detach) {
             err.println("error: --detach hands the goal to the main runtime, and none is running for " + config.state().root()
                     + "; start one with 'agent run' (no goal), or leave out --detach to run the goal here");
             return ExitCodes.USAGE;
         }
-        return execute((agent, control, listener) -> agent.start(goal, runId, control, listener));
+        return execute((agent, control, listener) -> agent.start(goal, runId, continueFrom, control, listener));
+    }
+
+    /**
+     * Answers a run that waits for approval, then lets it go on: in the main runtime when one is alive
+     * (followed from here, or not with {@code detach}), else here.
+     */
+    int answer(String runId, boolean approved, String reason, boolean detach) {
+        String by = "cli (" + System.getProperty("user.name", "unknown") + ")";
+        Optional<RuntimeClient> runtime = mainRuntime();
+        if (runtime.isPresent()) {
+            if (!json) {
+                err.println((approved ? "approved" : "denied") + "; run " + runId + " goes on in the main runtime (pid "
+                        + runtime.get().runtime().pid() + ")");
+            }
+            return handOff(runtime.get(), Protocol.answerRequest(runId, approved, reason, by, config.workspace(), detach), detach);
+        }
+        ApprovalDesk.Answered answered;
+        try {
+            answered = new ApprovalDesk(config.state(), Redactor.from(config.env(), config.policy().get().redact()))
+                    .answer(runId, approved, reason, by);
+        } catch (ApprovalDesk.Refused e) {
+            err.println("error: " + e.getMessage());
+            return ExitCodes.USAGE;
+        } catch (IOException e) {
+            err.println("error: cannot record the answer: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        if (!json) {
+            err.println((approved ? "approved " : "denied ") + answered.request().summary() + "; run " + runId + " goes on");
+        }
+        if (detach) {
+            err.println("the answer is recorded; continue the run with: agent checkpoints resume " + runId);
+            return ExitCodes.OK;
+        }
+        return execute((agent, control, listener) -> agent.resume(runId, control, listener));
     }
 
     int resume(String runId) {
@@ -98,7 +143,7 @@ final class RunSession {
             String id = followed.get();
             err.println(id == null
                     ? "stopped waiting; the goal was handed to the main runtime (pid " + pid + "); see it with: agent checkpoints list"
-                    : "stopped following run " + id + "; it goes on in the main runtime (pid " + pid + "); inspect it with: agent checkpoints show " + id);
+                    : "stopped following run " + id + "; it goes on in the main runtime (pid " + pid + "); follow it again with: agent logs " + id + " --follow");
             err.flush();
         }, "stop-following");
         Runtime.getRuntime().addShutdownHook(stopFollowing);
@@ -182,15 +227,27 @@ final class RunSession {
             }
 
             @Override
+            public void finishedEarlier(String runId) {
+                if (!json) {
+                    out.println("run_id: " + runId);
+                    out.flush();
+                    err.println("run " + runId + " had already finished; this is how it ended (nothing was run)");
+                }
+                reporter.ifPresent(r -> r.started(runId, false));
+            }
+
+            @Override
             public void progress(int step, long totalTokens, String activity) {
                 progress.progress(step, totalTokens, activity);
                 reporter.ifPresent(r -> r.progress(step, totalTokens, activity));
             }
         };
-        RunControl control = new RunControl();
+        // A person at this terminal answers calls that wait for approval; else the run stops and waits (exit 4).
+        Approver approver = TerminalApprover.detect(progress::end);
+        RunControl control = new RunControl(approver);
         RunResult result;
         try (AutoCloseable report = () -> reporter.ifPresent(StatusReporter::close);
-             AutoCloseable ignored = SignalPause.arm(control);
+             AutoCloseable ignored = SignalPause.arm(control, approver instanceof TerminalApprover t ? t::cancel : () -> { });
              AutoCloseable policyWatch = watchPolicyFile();
              McpTools mcp = McpTools.forLocalRun(config, err)) {
             result = execution.run(mcp.agent(config), control, listener);
@@ -251,6 +308,8 @@ final class RunSession {
             out.println(Json.write(node));
         } else if (result.succeeded()) {
             out.println(result.answer());
+        } else if (result.awaitingApproval()) {
+            err.println("run " + result.runId() + " is " + result.message().replace("; answer with:", "\nanswer with:"));
         } else if (result.paused()) {
             err.println((result.modelUnavailable() ? "error: " + result.message() + "\n" : "")
                     + "paused at step " + result.steps()
@@ -263,6 +322,9 @@ final class RunSession {
         err.flush();
         if (result.succeeded()) {
             return ExitCodes.OK;
+        }
+        if (result.awaitingApproval()) {
+            return ExitCodes.AWAITING_APPROVAL;
         }
         if (result.paused()) {
             if (result.modelUnavailable()) {

@@ -21,9 +21,16 @@ final class SignalPause {
 
     /** Arms the hook for one run; returns a handle that disarms it when the run is over. */
     static AutoCloseable arm(RunControl control) {
+        return arm(control, () -> {
+        });
+    }
+
+    /** With {@code alsoOnSignal}: what else stops waiting when the signal comes (a question at the terminal). */
+    static AutoCloseable arm(RunControl control, Runnable alsoOnSignal) {
         Thread hook = new Thread(() -> {
             signalled = true;
             control.requestPause("paused by a signal (SIGINT or SIGTERM)");
+            alsoOnSignal.run();
             try {
                 DONE.await(GRACE_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -50,7 +50,8 @@ import java.util.logging.Logger;
 public final class Dashboard implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Dashboard.class.getName());
-    private static final List<String> STATUSES = List.of(Snapshot.RUNNING, Snapshot.PAUSED, Snapshot.SUCCEEDED, Snapshot.FAILED);
+    private static final List<String> STATUSES = List.of(Snapshot.RUNNING, Snapshot.PAUSED, Snapshot.AWAITING_APPROVAL,
+            Snapshot.SUCCEEDED, Snapshot.FAILED);
     private static final int GOAL_CHARS = 300;
 
     private final Vertx vertx;
@@ -158,6 +159,7 @@ public final class Dashboard implements AutoCloseable {
         router.get("/mcp").handler(this::mcp);
         router.get("/policies").handler(this::policies);
         router.post("/policies/reload").handler(this::reload);
+        new ApprovalRoutes(vertx, view).register(router);
 
         router.route().failureHandler(this::failure);
         router.errorHandler(404, ctx -> Http.error(ctx, 404, "no such route: " + ctx.request().method() + " " + ctx.request().path()));
@@ -242,6 +244,9 @@ public final class Dashboard implements AutoCloseable {
         row.set("tokens", MetricsFile.tokensJson(s.tokens() == null ? Snapshot.Tokens.ZERO : s.tokens()));
         if (s.lastTool() != null) {
             row.put("last_tool", s.lastTool());
+        }
+        if (s.continuedFrom() != null) {
+            row.put("continued_from", s.continuedFrom()); // a follow-up (agent run --continue) of that run
         }
         if (s.message() != null) {
             row.put("message", s.message().length() > GOAL_CHARS ? s.message().substring(0, GOAL_CHARS) + "…" : s.message());

@@ -30,6 +30,7 @@ final class StaticAssets {
         add("/", "index.html", "text/html; charset=utf-8");
         add("/index.html", "index.html", "text/html; charset=utf-8");
         add("/app.js", "app.js", "text/javascript; charset=utf-8");
+        add("/approvals.js", "approvals.js", "text/javascript; charset=utf-8");
         add("/app.css", "app.css", "text/css; charset=utf-8");
         add("/favicon.svg", "favicon.svg", "image/svg+xml");
     }
