@@ -76,16 +76,16 @@ final class RunRecorder {
 
     RunResult pause(String why, boolean modelUnavailable) throws IOException, CheckpointException {
         journal.status(Snapshot.PAUSED, null, why);
-        saveSnapshot(Snapshot.PAUSED, null, why);
+        // The audit's last line is written before the snapshot tells readers (agent logs --follow) that the run stopped.
         audit.append("run_paused", Json.object().put("current_step", state.step).put("reason", why));
         audit.sync();
+        saveSnapshot(Snapshot.PAUSED, null, why);
         metrics.flush(config.state().metricsFile());
         return result(Snapshot.PAUSED, null, why, modelUnavailable);
     }
 
     RunResult finish(String status, String answer, String message) throws IOException, CheckpointException {
         journal.status(status, answer, message);
-        saveSnapshot(status, answer, message);
         ObjectNode event = Json.object().put("status", status).put("steps", state.step).put("tokens", state.tokens.total());
         if (answer != null) {
             event.put("answer", answer);
@@ -95,6 +95,7 @@ final class RunRecorder {
         }
         audit.append("run_finished", event);
         audit.sync();
+        saveSnapshot(status, answer, message);
         metrics.flush(config.state().metricsFile());
         return result(status, answer, message, false);
     }
