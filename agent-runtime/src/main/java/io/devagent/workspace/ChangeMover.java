@@ -124,7 +124,7 @@ final class ChangeMover {
             Files.write(c, current.orElse(new byte[0]));
             Files.write(b, base.orElse(new byte[0]));
             Files.write(t, target.orElse(new byte[0]));
-            Git.Result r = Git.user(scratch).run("merge-file", "-p", "-L", "workspace now", "-L", "snapshot", "-L", "restored",
+            Git.Result r = Git.isolated(scratch).run("merge-file", "-p", "-L", "workspace now", "-L", "snapshot", "-L", "restored",
                     c.toString(), b.toString(), t.toString());
             if (r.exit() < 0 || r.exit() > 127) {
                 throw new WorkspaceException("cannot merge: " + r.err());

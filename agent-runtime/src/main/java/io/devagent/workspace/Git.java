@@ -49,6 +49,11 @@ final class Git {
         return new Git(Map.of("GIT_DIR", gitDir.toString()), gitDir);
     }
 
+    /** Git in {@code directory} without the user's configuration (creating the shadow repository, merging files). */
+    static Git isolated(Path directory) {
+        return new Git(Map.of("GIT_CONFIG_GLOBAL", "/dev/null", "GIT_CONFIG_NOSYSTEM", "1"), directory);
+    }
+
     /** Git as the user would run it in {@code directory} (their repository, their configuration). */
     static Git user(Path directory) {
         return new Git(Map.of(), directory);

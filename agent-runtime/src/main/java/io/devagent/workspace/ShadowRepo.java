@@ -60,7 +60,7 @@ public final class ShadowRepo {
                 }
                 // Created beside and renamed into place: a crash never leaves a half-made repository behind.
                 Path temp = gitDir.resolveSibling(gitDir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-                Git.bare(temp).check("create the snapshot repository " + gitDir, "init", "--quiet", "--bare", temp.toString());
+                Git.isolated(gitDir.getParent()).check("create the snapshot repository " + gitDir, "init", "--quiet", "--bare", temp.toString());
                 try {
                     Files.move(temp, gitDir, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
