@@ -119,6 +119,58 @@ class ConcurrentRunsTest {
         assertThat(fx.agent("apply", a).err()).contains("already there");
     }
 
+    @Test
+    void outsideGitTheSecondWriterWaitsItsTurnAndSaysSo() throws Exception {
+        Path plain = Files.createDirectories(root.resolve("plain"));
+        Files.writeString(plain.resolve("README.md"), "# Plain\n");
+        fx.vars.put("AGENT_WORKSPACE", plain.toString());
+        CountDownLatch secondWaiting = new CountDownLatch(1);
+        server.whenExhausted((exchange, request) -> {
+            boolean goalA = request.path("messages").findValues("content").stream().anyMatch(c -> c.asText().startsWith("Goal A"));
+            long turns = 0;
+            for (JsonNode m : request.path("messages")) {
+                turns += m.path("role").asText().equals("assistant") ? 1 : 0;
+            }
+            if (goalA && turns == 1) {
+                await(secondWaiting);
+            }
+            Reply reply = turns == 0
+                    ? Reply.toolCall("write_file", "{\"path\":\"" + (goalA ? "a" : "b") + ".txt\",\"content\":\"x\\n\"}")
+                    : Reply.text("done");
+            reply.serve(exchange, request);
+        });
+        startRuntime();
+
+        String a = detached("Goal A: write a");
+        awaitRequests(2);
+        String b = detached("Goal B: write b");
+        Path auditB = fx.state.resolve("audit").resolve("run-" + b + ".jsonl");
+        await("run B to say it waits", () -> Files.exists(auditB) && Files.readString(auditB).contains("\"workspace_wait\""));
+        assertThat(Files.readString(auditB)).contains("waiting: run " + a + " is writing " + plain.toRealPath());
+        secondWaiting.countDown();
+        await("both runs to succeed", () -> status(a).equals("succeeded") && status(b).equals("succeeded"));
+
+        // B asked the model only once A had finished with the workspace.
+        java.time.Instant aFinished = java.time.Instant.parse(event(a, "run_finished").path("ts").asText());
+        java.time.Instant bAsked = java.time.Instant.parse(event(b, "model_request").path("ts").asText());
+        assertThat(bAsked).isAfter(aFinished);
+
+        assertThat(paths(a)).containsExactly("a.txt");
+        assertThat(paths(b)).containsExactly("b.txt");
+        assertThat(fx.state.resolve("worktrees").resolve(b)).doesNotExist();
+    }
+
+    /** The first audit event of a type in a run's log. */
+    private JsonNode event(String runId, String type) throws Exception {
+        for (String line : Files.readAllLines(fx.state.resolve("audit").resolve("run-" + runId + ".jsonl"))) {
+            JsonNode event = Json.parse(line);
+            if (event.path("type").asText().equals(type)) {
+                return event;
+            }
+        }
+        throw new AssertionError("no " + type + " event in run " + runId);
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
