@@ -3,6 +3,7 @@ package io.devagent.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.audit.Redactor;
 import io.devagent.cli.k8s.StatusReporter;
+import io.devagent.workspace.BranchPush;
 import io.devagent.config.Environment;
 import io.devagent.daemon.Protocol;
 import io.devagent.daemon.RuntimeClient;
@@ -194,6 +195,9 @@ final class RunSession {
              AutoCloseable policyWatch = watchPolicyFile();
              McpTools mcp = McpTools.forLocalRun(config, err)) {
             result = execution.run(mcp.agent(config), control, listener);
+            // spec.workspace.git.push: a succeeded run's change goes on as a branch (in the pod, before the final report).
+            Optional<BranchPush.Pushed> pushed = PushStep.afterRun(config, env, result, err);
+            pushed.ifPresent(p -> reporter.ifPresent(r -> r.pushed(p)));
             reporter.ifPresent(r -> r.finished(result));
         } catch (ModelUnavailableException e) {
             progress.end();
