@@ -41,6 +41,9 @@ class ConcurrentRunsTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        // Real git for the workspace and the snapshots; the scripted runs use the sandboxed shell.
+        Requirements.git();
+        Requirements.bubblewrap();
         server = ScriptedModelServer.start();
         fx = new CliFixture(root, server);
         fx.vars.put("LLM_MODEL", "scripted-model");

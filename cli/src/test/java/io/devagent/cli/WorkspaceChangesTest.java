@@ -31,6 +31,9 @@ class WorkspaceChangesTest {
 
     @BeforeEach
     void setUp() throws Exception {
+        // Real git for the workspace and the snapshots; the scripted runs use the sandboxed shell.
+        Requirements.git();
+        Requirements.bubblewrap();
         server = ScriptedModelServer.start();
         fx = new CliFixture(root, server);
         GitRepos.init(fx.workspace, Map.of("README.md", "# Demo\n", "src/app.txt", "line1\n", "old.txt", "old\n",
