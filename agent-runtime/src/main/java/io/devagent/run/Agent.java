@@ -26,6 +26,9 @@ import java.util.function.Consumer;
 import io.devagent.state.RunLock;
 import io.devagent.tool.ToolRegistry;
 import io.devagent.tool.Workspace;
+import io.devagent.workspace.Isolation;
+import io.devagent.workspace.WorkspaceException;
+import io.devagent.workspace.WorkspaceRecorder;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -101,9 +104,10 @@ public final class Agent {
         String modelName = model.resolveModel();
         // Found before anything is written: a window too small to work in refuses the run at once.
         Optional<ContextWindow> window = window(modelName);
-        Workspace workspace = workspace();
         prepareState();
         RunLock lock = lock(runId);
+        Isolation.Lease lease = lease(runId, workspace().root(), Optional.empty(), listener);
+        Workspace workspace = workspace(lease);
         try {
             RunJournal journal;
             try {
@@ -118,8 +122,9 @@ public final class Agent {
             if (followUp.runId() != null) {
                 fresh = fresh.continuing(followUp.runId(), followUp.history());
             }
-            return execute(fresh, journal, workspace, false, control, listener, window, ApprovalRecords.NONE);
+            return execute(fresh, journal, workspace, lease, false, control, listener, window, ApprovalRecords.NONE);
         } finally {
+            closeQuietly(lease);
             closeQuietly(lock);
         }
     }
@@ -173,19 +178,31 @@ public final class Agent {
                 closeQuietly(journal);
                 throw e;
             }
-            return execute(recovered, journal, workspace(), true, control, listener, window, ApprovalRecords.from(entries));
+            Isolation.Lease lease = lease(runId, workspace().root(), Optional.ofNullable(recovered.workspace()).map(Path::of), listener);
+            try {
+                return execute(recovered, journal, workspace(lease), lease, true, control, listener, window,
+                        ApprovalRecords.from(entries));
+            } finally {
+                closeQuietly(lease);
+            }
         } finally {
             closeQuietly(lock);
         }
     }
 
-    private RunResult execute(RunJournal.Recovered run, RunJournal journal, Workspace workspace, boolean resumed,
+    private RunResult execute(RunJournal.Recovered run, RunJournal journal, Workspace workspace, Isolation.Lease lease, boolean resumed,
                               RunControl control, RunListener listener, Optional<ContextWindow> window,
                               ApprovalRecords approvals)
             throws RunException, InterruptedException {
         Redactor redactor = redactor();
         try (journal; AuditLog audit = AuditLog.open(config.state().auditLog(run.runId()), run.runId(), redactor);
-             SnapshotWriter snapshots = new SnapshotWriter(checkpoints)) {
+             SnapshotWriter snapshots = new SnapshotWriter(checkpoints);
+             Isolation.Lease turn = awaitTurn(lease, audit, listener);
+             WorkspaceRecorder recorder = "false".equals(config.env().get("AGENT_SNAPSHOTS", "true")) ? WorkspaceRecorder.none()
+                     : WorkspaceRecorder.begin(config.state(), run.runId(), workspace.root())) {
+            if (recorder.problem() != null) {
+                audit.append("error", Json.object().put("kind", "snapshot_unavailable").put("message", recorder.problem()));
+            }
             // Every reload attempt while the run works is on its record, accepted or not.
             Consumer<ReloadResult> onReload = result -> {
                 try {
@@ -209,7 +226,7 @@ public final class Agent {
             try {
                 ApprovalGate gate = new ApprovalGate(journal, audit, redactor, control.approver(), workspace.root(), approvals);
                 RunLoop loop = new RunLoop(run, journal, audit, snapshots, workspace, model, tools, metrics, config, redactor, control, listener,
-                        window, gate);
+                        window, gate, recorder);
                 return loop.run(resumed);
             } finally {
                 if (holder != null) {
@@ -237,6 +254,35 @@ public final class Agent {
     private Redactor redactor() {
         Policy policy = config.policy().get();
         return Redactor.from(config.env(), policy.redact()).withSecrets(tools.secrets());
+    }
+
+    /** Where the run works: the workspace, or a worktree of its own while another run of this process writes it. */
+    private Isolation.Lease lease(String runId, Path workspace, Optional<Path> recorded, RunListener listener) throws RunException {
+        try {
+            return Isolation.claim(config.state(), runId, workspace, recorded, note -> listener.progress(0, 0, note));
+        } catch (WorkspaceException e) {
+            throw new RunException(e.getMessage());
+        }
+    }
+
+    /** A run that must wait for another's writes says so (progress and audit), then waits. */
+    private static Isolation.Lease awaitTurn(Isolation.Lease lease, AuditLog audit, RunListener listener)
+            throws IOException, InterruptedException {
+        Optional<String> waiting = lease.waiting();
+        if (waiting.isPresent()) {
+            listener.progress(0, 0, waiting.get());
+            audit.append("workspace_wait", Json.object().put("message", waiting.get()));
+        }
+        lease.await();
+        return lease;
+    }
+
+    private Workspace workspace(Isolation.Lease lease) throws RunException {
+        try {
+            return new Workspace(lease.workspace());
+        } catch (IOException e) {
+            throw new RunException("the workspace " + lease.workspace() + " cannot be used: " + e.getMessage());
+        }
     }
 
     private Workspace workspace() throws RunException {

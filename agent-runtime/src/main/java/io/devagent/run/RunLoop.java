@@ -24,6 +24,7 @@ import io.devagent.review.Reviewer;
 import io.devagent.review.Verdict;
 import io.devagent.tool.ToolRegistry;
 import io.devagent.tool.Workspace;
+import io.devagent.workspace.WorkspaceRecorder;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ final class RunLoop {
 
     RunLoop(RunJournal.Recovered run, RunJournal journal, AuditLog audit, SnapshotWriter snapshots, Workspace workspace,
             ChatModel client, ToolRegistry tools, Metrics metrics, AgentConfig config, Redactor redactor, RunControl control,
-            RunListener listener, Optional<ContextWindow> window, ApprovalGate approvals) {
+            RunListener listener, Optional<ContextWindow> window, ApprovalGate approvals, WorkspaceRecorder changes) {
         String model = client.settings().model().orElse(run.model());
         this.state = new RunState(run, model, client.settings().toolMode() == ToolMode.TEXT || "text".equals(run.toolMode()));
         this.recovered = run;
@@ -86,11 +87,11 @@ final class RunLoop {
         }
         this.context = new ContextStep(state, messages, budget, new Compactor(budget, client, model), this.journal, audit, listener,
                 workspace, tools);
-        this.recorder = new RunRecorder(state, this.journal, audit, snapshots, metrics, config, redactor, listener, workspace, messages);
+        this.recorder = new RunRecorder(state, this.journal, audit, snapshots, metrics, config, redactor, listener, workspace, messages, changes);
         this.turn = new ModelTurn(state, context, client, this.journal, audit, metrics, control, listener, recorder);
         RepeatGuard repeats = new RepeatGuard();
         repeats.replay(run.steps());
-        this.calls = new ToolCalls(state, this.journal, audit, metrics, config, listener, workspace, tools, context, repeats, approvals);
+        this.calls = new ToolCalls(state, this.journal, audit, metrics, config, listener, workspace, tools, context, repeats, approvals, changes);
     }
 
     RunResult run(boolean resumed) throws RunException, InterruptedException {

@@ -13,6 +13,7 @@ import io.devagent.json.Json;
 import io.devagent.metrics.Metrics;
 import io.devagent.review.Verdict;
 import io.devagent.tool.Workspace;
+import io.devagent.workspace.WorkspaceRecorder;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -37,9 +38,12 @@ final class RunRecorder {
     private final RunListener listener;
     private final Workspace workspace;
     private final ContextMessages context;
+    private final WorkspaceRecorder changes;
 
     RunRecorder(RunState state, StepJournal journal, AuditLog audit, SnapshotWriter snapshots, Metrics metrics, AgentConfig config,
-                Redactor redactor, RunListener listener, Workspace workspace, ContextMessages context) {
+                Redactor redactor, RunListener listener, Workspace workspace, ContextMessages context,
+                WorkspaceRecorder changes) {
+        this.changes = changes;
         this.state = state;
         this.journal = journal;
         this.audit = audit;
@@ -60,6 +64,7 @@ final class RunRecorder {
         // The step's audit lines so far become durable with the step, in one shared fsync.
         journal.step(committed, all, usage, state.plan, verdict == null ? null : verdict.toJson(), state.stepFiles, answer, audit::sync);
         state.step = committed;
+        changes.stepCommitted(committed); // a step with side effects: its workspace snapshot, taken behind the run
         // What is sent again is what was kept: the redacted messages, so that a resume sends the same bytes.
         context.addStep(all.stream().map(redactor::redact).toList());
         state.notes.clear();

@@ -21,6 +21,7 @@ import io.devagent.tool.ToolException;
 import io.devagent.tool.ToolRegistry;
 import io.devagent.tool.ToolResult;
 import io.devagent.tool.Workspace;
+import io.devagent.workspace.WorkspaceRecorder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,9 +72,12 @@ final class ToolCalls {
     private final ContextStep context;
     private final RepeatGuard repeats;
     private final ApprovalGate approvals;
+    private final WorkspaceRecorder changes;
 
     ToolCalls(RunState state, StepJournal journal, AuditLog audit, Metrics metrics, AgentConfig config, RunListener listener,
-              Workspace workspace, ToolRegistry tools, ContextStep context, RepeatGuard repeats, ApprovalGate approvals) {
+              Workspace workspace, ToolRegistry tools, ContextStep context, RepeatGuard repeats, ApprovalGate approvals,
+              WorkspaceRecorder changes) {
+        this.changes = changes;
         this.approvals = approvals;
         this.state = state;
         this.journal = journal;
@@ -239,6 +243,7 @@ final class ToolCalls {
     private Executed invoke(int attempt, int index, ToolCall call, Tool tool, Policy policy) throws IOException {
         List<Effect> begun = new ArrayList<>(1);
         EffectJournal effects = effect -> {
+            changes.beforeEffect(); // the previous step's workspace snapshot is complete before this effect
             try {
                 journal.intent(attempt, index, call.name(), effectJson(effect));
             } catch (IOException e) {

@@ -21,7 +21,7 @@ class PolicyLoaderTest {
     static final String SPEC_EXAMPLE = """
             network: {allow: false, allowHosts: []}   # ALLOW_NET=false forces allow: false
             tools:   {allow: ["*"], deny: []}          # globs over tool names
-            files:   {deny: [".git/**", "**/.env"], writable: true}   # never outside the workspace
+            files:   {deny: ["**/.env"], readOnly: [".git/**"], writable: true}   # never outside the workspace
             shell:   {enabled: true, deny: [], timeoutSeconds: 60}
             limits:  {maxSteps: 50, maxTokens: 200000, maxToolOutputBytes: 65536}
             review:  {model: false}
@@ -39,7 +39,8 @@ class PolicyLoaderTest {
         assertThat(policy.network().allowHosts()).isEmpty();
         assertThat(policy.tools().allow()).containsExactly("*");
         assertThat(policy.tools().deny()).isEmpty();
-        assertThat(policy.files().deny()).containsExactly(".git/**", "**/.env");
+        assertThat(policy.files().deny()).containsExactly("**/.env");
+        assertThat(policy.files().readOnly()).containsExactly(".git/**");
         assertThat(policy.files().writable()).isTrue();
         assertThat(policy.shell().enabled()).isTrue();
         assertThat(policy.shell().deny()).isEmpty();
@@ -93,7 +94,8 @@ class PolicyLoaderTest {
     void absentFieldsInAPresentSectionTakeTheirDefaults() throws Exception {
         Policy policy = PolicyLoader.load(write("limits: {maxSteps: 3}\nfiles: {writable: false}\n"));
         assertThat(policy.limits()).isEqualTo(new Policy.Limits(3, 200_000L, 65_536));
-        assertThat(policy.files().deny()).containsExactly(".git/**", "**/.env");
+        assertThat(policy.files().deny()).containsExactly("**/.env");
+        assertThat(policy.files().readOnly()).containsExactly(".git/**");
         assertThat(policy.files().writable()).isFalse();
         assertThat(policy.shell()).isEqualTo(Policy.defaults().shell());
     }

@@ -149,13 +149,8 @@ class HostileFileToolsTest {
                 read("sub/.env"),
                 read("./.env"),
                 read("sub//.env"),
-                read(".git/config"),
                 read("alias-of-env"),
-                read("alias-of-git/config"),
                 read("app/.env"),
-                list(".git"),
-                list("alias-of-git"),
-                search("SECRET", ".git"),
                 search("SECRET", ".env"),
                 search("SECRET", "sub/.env"),
                 write(".env", "API_TOKEN=replaced"),
@@ -171,6 +166,9 @@ class HostileFileToolsTest {
             run.assertRefused(i);
         }
         assertThat(run.message(0)).contains("files.deny");
+        // .git is readable (git history is the agent's to read) but read-only, through links too.
+        assertThat(run.message(probes.size() - 1)).contains("files.readOnly");
+        assertThat(run.message(probes.size() - 3)).contains("files.readOnly");
         run.assertNeverSeen(ENV, SUB_ENV, GIT, LINKED_ENV);
         assertThat(ws.resolve(".env")).hasContent("API_TOKEN=" + ENV);
         assertThat(ws.resolve("sub/.env")).hasContent("DB_PASSWORD=" + SUB_ENV);
@@ -191,7 +189,7 @@ class HostileFileToolsTest {
 
         HostileRun run = HostileRun.run(fx, "env-git-hidden", probes);
 
-        assertThat(run.message(0)).contains("inside.txt").doesNotContain(".env").doesNotContain(".git/").contains("hidden by the policy");
+        assertThat(run.message(0)).contains("inside.txt").doesNotContain(".env").contains(".git/").contains("hidden by the policy");
         assertThat(run.message(1)).doesNotContain(".env").contains("hidden by the policy");
         // app/.env is a link: not followed by the search; config/prod.settings is not denied, so its own name shows it.
         assertThat(run.message(2)).doesNotContain(ENV, SUB_ENV, GIT).doesNotContain(".env:");

@@ -19,7 +19,7 @@ import static io.devagent.tool.ToolFixtures.policy;
 import static io.devagent.tool.ToolFixtures.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The policy's file rules as the file tools apply them: {@code files.deny} and {@code files.writable}. */
+/** The policy's file rules as the file tools apply them: {@code files.deny}, {@code files.readOnly} and {@code files.writable}. */
 class FileToolsPolicyTest {
 
     private static final String NEEDLE = "needle-7f3a";
@@ -52,18 +52,36 @@ class FileToolsPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {".env", "sub/.env", "sub/deeper/.env", "./.env", "sub//.env", ".git", ".git/config", ".git/HEAD",
-            ".git/hooks", "env-link", "git-link/config"})
+    @ValueSource(strings = {".env", "sub/.env", "sub/deeper/.env", "./.env", "sub//.env", "env-link"})
     void readingDeniedPathsIsRefused(String path) {
-        Tool tool = path.endsWith("hooks") || path.equals(".git") ? new ListFilesTool() : new ReadFileTool();
+        Tool tool = new ReadFileTool();
         ToolException e = refused("policy_denied", tool, args("path", path), ctx);
         assertThat(e.getMessage()).contains("files.deny").doesNotContain(NEEDLE);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {".env", "sub/.env", ".git", ".git/config"})
+    @ValueSource(strings = {".env", "sub/.env"})
     void searchingInsideADeniedPathIsRefused(String path) {
         refused("policy_denied", new SearchFilesTool(), args("pattern", NEEDLE, "path", path), ctx);
+    }
+
+    @Test
+    void theRepositorysHistoryIsReadable() throws Exception {
+        assertThat(ok(new ReadFileTool(), args("path", ".git/HEAD"), ctx).output()).contains("ref: refs/heads/main");
+        assertThat(ok(new ReadFileTool(), args("path", "git-link/config"), ctx).output()).contains(NEEDLE);
+        assertThat(ok(new ListFilesTool(), args("path", ".git"), ctx).output()).contains("config", "HEAD", "hooks/");
+        assertThat(ok(new SearchFilesTool(), args("pattern", NEEDLE, "path", ".git"), ctx).output()).contains(".git/config:1:");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {".git/config", ".git/HEAD", ".git/hooks/pre-commit", "git-link/hooks/post-checkout", ".git/new"})
+    void writingReadOnlyPathsIsRefusedAndWritesNothing(String path) throws IOException {
+        ToolException e = refused("policy_denied", new WriteFileTool(), args("path", path, "content", "pwned"), ctx);
+        assertThat(e.getMessage()).contains("files.readOnly");
+        assertThat(ws.resolve(".git/config")).hasContent("[remote] url = " + NEEDLE + "\n");
+        assertThat(ws.resolve(".git/HEAD")).hasContent("ref: refs/heads/main\n");
+        assertThat(ws.resolve(".git/hooks/pre-commit")).doesNotExist();
+        assertThat(ws.resolve(".git/new")).doesNotExist();
     }
 
     @ParameterizedTest
@@ -82,9 +100,9 @@ class FileToolsPolicyTest {
     @Test
     void listingHidesDeniedEntriesAndSaysSo() throws Exception {
         String root = ok(new ListFilesTool(), args("path", "."), ctx).output();
-        assertThat(root).contains(".env.example", ".gitignore", ".github/", "src.txt", "sub/", "env-link@", "git-link@");
-        assertThat(root.lines()).noneMatch(line -> line.startsWith(".env ") || line.equals(".git/"));
-        assertThat(root).contains("[2 entries hidden by the policy]");
+        assertThat(root).contains(".env.example", ".gitignore", ".github/", ".git/", "src.txt", "sub/", "env-link@", "git-link@");
+        assertThat(root.lines()).noneMatch(line -> line.startsWith(".env "));
+        assertThat(root).contains("[1 entries hidden by the policy]");
 
         String sub = ok(new ListFilesTool(), args("path", "sub"), ctx).output();
         assertThat(sub).startsWith("sub: 2 entries").contains("code.txt", "deeper/").doesNotContain(".env");
@@ -130,8 +148,9 @@ class FileToolsPolicyTest {
     }
 
     @Test
-    void theDefaultsDenyGitAndEnvFiles() {
-        assertThat(Policy.defaults().files().deny()).containsExactly(".git/**", "**/.env");
+    void theDefaultsDenyEnvFilesAndKeepGitReadOnly() {
+        assertThat(Policy.defaults().files().deny()).containsExactly("**/.env");
+        assertThat(Policy.defaults().files().readOnly()).containsExactly(".git/**");
         assertThat(Policy.defaults().files().writable()).isTrue();
     }
 }

@@ -246,11 +246,19 @@ final class K8sMode {
                 node.put("answer", status.getAnswer());
             }
             node.put("steps", steps).put("tokens", tokens).put("phase", status.getPhase());
+            if (status.getPush() != null) {
+                node.set("push", Json.MAPPER.valueToTree(status.getPush()));
+            }
             if (status.getMessage() != null && !status.getPhase().equals(AgentRunStatus.SUCCEEDED)) {
                 node.put("message", status.getMessage());
             }
             out.println(Json.write(node));
         } else if (AgentRunStatus.SUCCEEDED.equals(status.getPhase())) {
+            AgentRunStatus.PushStatus push = status.getPush();
+            if (push != null) {
+                err.println("pushed branch " + push.branch() + " at " + push.commit() + " (" + push.files() + " files, +"
+                        + push.insertions() + " -" + push.deletions() + ")");
+            }
             out.println(status.getAnswer() == null ? "" : status.getAnswer());
         } else if (AgentRunStatus.SUSPENDED.equals(status.getPhase())) {
             err.println("run " + name + " is suspended at step " + steps + "; continue with: agent --k8s checkpoints resume " + name);

@@ -5,6 +5,7 @@ import io.devagent.approval.Approver;
 import io.devagent.audit.Redactor;
 import io.devagent.run.ApprovalDesk;
 import io.devagent.cli.k8s.StatusReporter;
+import io.devagent.workspace.BranchPush;
 import io.devagent.config.Environment;
 import io.devagent.daemon.Protocol;
 import io.devagent.daemon.RuntimeClient;
@@ -251,6 +252,9 @@ final class RunSession {
              AutoCloseable policyWatch = watchPolicyFile();
              McpTools mcp = McpTools.forLocalRun(config, err)) {
             result = execution.run(mcp.agent(config), control, listener);
+            // spec.workspace.git.push: a succeeded run's change goes on as a branch (in the pod, before the final report).
+            Optional<BranchPush.Pushed> pushed = PushStep.afterRun(config, env, result, err);
+            pushed.ifPresent(p -> reporter.ifPresent(r -> r.pushed(p)));
             reporter.ifPresent(r -> r.finished(result));
         } catch (ModelUnavailableException e) {
             progress.end();

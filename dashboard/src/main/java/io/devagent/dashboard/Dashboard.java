@@ -152,6 +152,7 @@ public final class Dashboard implements AutoCloseable {
             router.get(path).handler(assets::serve);
         }
         router.get("/runs").handler(this::runs);
+        router.get("/runs/:runId/diff").handler(new DiffRoute(vertx, view)::handle);
         router.get("/checkpoints/:runId").handler(this::checkpoint);
         router.get("/logs/:runId").handler(this::logs);
         router.post("/logs/:runId/ticket").handler(this::ticket);

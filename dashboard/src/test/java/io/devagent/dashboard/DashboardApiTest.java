@@ -105,6 +105,26 @@ class DashboardApiTest {
     }
 
     @Test
+    void aRunsDiffIsServedInTheShapeOfAgentDiffJson() throws Exception {
+        // run-a only read files: its diff is empty, in the full shape; its workspace is not a git repository.
+        HttpResponse<Buffer> response = get("/runs/run-a/diff");
+        assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+        JsonNode diff = json(response);
+        assertThat(diff.path("run_id").asText()).isEqualTo("run-a");
+        assertThat(diff.path("step").isNull()).isTrue();
+        assertThat(diff.path("summary").path("files").asInt()).isZero();
+        assertThat(diff.path("summary").has("insertions")).isTrue();
+        assertThat(diff.path("summary").has("deletions")).isTrue();
+        assertThat(diff.path("files").isArray()).isTrue();
+        assertThat(json(get("/runs/run-a/diff?step=2")).path("step").asInt()).isEqualTo(2);
+
+        HttpResponse<Buffer> unknown = get("/runs/no-such-run/diff");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).path("error").asText()).contains("has no workspace snapshot");
+        assertThat(get("/runs/run-a/diff?step=zero").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void runsArePaged() throws Exception {
         JsonNode first = json(get("/runs?limit=2"));
         assertThat(ids(first)).containsExactly("run-c", "run-b");

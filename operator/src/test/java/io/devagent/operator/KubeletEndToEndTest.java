@@ -8,6 +8,8 @@ import io.devagent.k8s.api.AgentRun;
 import io.devagent.k8s.api.AgentRunSpec;
 import io.devagent.k8s.api.AgentRunStatus;
 import io.devagent.policy.Policy;
+import io.devagent.testkit.GitHttpServer;
+import io.devagent.testkit.GitRepos;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -312,6 +314,104 @@ class KubeletEndToEndTest extends OperatorTestBase {
     }
 
     /** A spec whose model is the scripted server. */
+    /** A bare repository with one commit on main, served over HTTP on 127.0.0.1 (pushes need user "agent" and {@code token}). */
+    GitHttpServer gitServer(String token) throws Exception {
+        Path served = Files.createDirectories(root.resolve("served"));
+        GitRepos.git(served, "init", "--quiet", "--bare", "repo.git");
+        Path work = GitRepos.init(root.resolve("seed"), Map.of("README.md", "# Demo\n"));
+        GitRepos.git(work, "push", "--quiet", served.resolve("repo.git").toUri().toString(), "HEAD:refs/heads/main");
+        GitRepos.git(served.resolve("repo.git"), "symbolic-ref", "HEAD", "refs/heads/main");
+        return GitHttpServer.start(served, "agent", token);
+    }
+
+    /** Like await, with the status and the pods' output in the failure. */
+    AgentRun awaitExplained(String name, String what, java.util.function.Predicate<AgentRun> condition) throws Exception {
+        try {
+            return await(run(name), what, condition);
+        } catch (AssertionError e) {
+            StringBuilder logs = new StringBuilder();
+            for (String pod : List.of(name + "-0", name + "-1")) {
+                Path log = kubelet.log(pod);
+                if (Files.exists(log)) {
+                    logs.append(pod).append(": ").append(Files.readString(log)).append('\n');
+                }
+            }
+            AgentRun last = run(name).get();
+            throw new AssertionError("timed out waiting for " + what + "; status " + Json.write(last == null ? null : last.getStatus())
+                    + "\n" + logs, e);
+        }
+    }
+
+    void pushSecret(String name, String password) {
+        client.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName(name)
+                .endMetadata().withType("kubernetes.io/basic-auth")
+                // data, not stringData: the mock API server does not fold stringData into data as a real one does
+                .addToData("username", java.util.Base64.getEncoder().encodeToString("agent".getBytes()))
+                .addToData("password", java.util.Base64.getEncoder().encodeToString(password.getBytes())).build()).create();
+    }
+
+    AgentRunSpec pushing(String goal, String url, String branch, String secret) {
+        return new AgentRunSpec(goal, new AgentRunSpec.Workspace(new AgentRunSpec.Git(url, null,
+                new AgentRunSpec.Push(branch, new AgentRunSpec.SecretRef(secret))), null),
+                new AgentRunSpec.Model(model.baseUrl(), "scripted-model", null), null, null, null, null, null);
+    }
+
+    @Test
+    void aSucceededRunPushesItsChangeAsABranchAndTheStatusSaysWhere() throws Exception {
+        String token = "tok-" + java.util.UUID.randomUUID();
+        model.script(
+                Reply.toolCall("write_file", "{\"path\":\"NOTES.md\",\"content\":\"notes\\n\"}"),
+                Reply.toolCall("run_shell", "{\"command\":\"echo more >> README.md\"}"),
+                Reply.text("Done."));
+        try (GitHttpServer git = gitServer(token)) {
+            pushSecret("push-creds", token);
+            create("pusher", pushing("Write notes", git.url("repo.git"), "dev-agent/notes", "push-creds"));
+
+            AgentRun done = awaitExplained("pusher", "Succeeded with the push reported",
+                    r -> "Succeeded".equals(phase(r)) && r.getStatus().getPush() != null);
+
+            Path bare = root.resolve("served/repo.git");
+            String pushed = GitRepos.git(bare, "rev-parse", "refs/heads/dev-agent/notes").strip();
+            AgentRunStatus.PushStatus push = done.getStatus().getPush();
+            assertThat(push.branch()).isEqualTo("dev-agent/notes");
+            assertThat(push.commit()).isEqualTo(pushed);
+            assertThat(push.files()).isEqualTo(2);
+            assertThat(push.insertions()).isEqualTo(2);
+            assertThat(push.deletions()).isZero();
+            assertThat(GitRepos.git(bare, "show", pushed + ":NOTES.md")).isEqualTo("notes\n");
+            assertThat(GitRepos.git(bare, "show", pushed + ":README.md")).isEqualTo("# Demo\nmore\n");
+            assertThat(GitRepos.git(bare, "rev-parse", pushed + "^").strip()).isEqualTo(GitRepos.git(bare, "rev-parse", "main").strip());
+            // The credentials are nowhere a person or the cluster can read them.
+            Path volume = kubelet.volume("pusher-state");
+            assertThat(Files.readString(kubelet.log("pusher-0"))).contains("pushed branch dev-agent/notes").doesNotContain(token);
+            assertThat(Files.readString(volume.resolve("state/audit/run-pusher.jsonl"))).doesNotContain(token);
+            assertThat(Json.write(done)).doesNotContain(token);
+            assertThat(GitRepos.git(volume.resolve("workspace"), "config", "--list")).doesNotContain(token);
+            assertThat(pod("pusher-0").get().getSpec().getContainers().get(0).getArgs().toString()).doesNotContain(token);
+
+            Outcome shown = agent("--k8s", "checkpoints", "show", "pusher");
+            assertThat(shown.out()).contains("\"branch\" : \"dev-agent/notes\"").contains(pushed);
+        }
+    }
+
+    @Test
+    void aRefusedPushFailsTheRunWithAClearMessageAndPushesNothing() throws Exception {
+        String token = "right-" + java.util.UUID.randomUUID();
+        model.script(Reply.toolCall("write_file", "{\"path\":\"NOTES.md\",\"content\":\"notes\\n\"}"), Reply.text("Done."));
+        try (GitHttpServer git = gitServer(token)) {
+            pushSecret("wrong-creds", "wrong-password");
+            create("refused", pushing("Write notes", git.url("repo.git"), "dev-agent/notes", "wrong-creds"));
+
+            AgentRun failed = awaitExplained("refused", "Failed", r -> "Failed".equals(phase(r)));
+
+            assertThat(failed.getStatus().getMessage()).contains("succeeded, but its change was not pushed")
+                    .contains("dev-agent/notes").doesNotContain("wrong-password");
+            assertThat(git.refused()).isPositive();
+            assertThat(GitRepos.git(root.resolve("served/repo.git"), "branch", "--list")).doesNotContain("dev-agent/notes");
+            assertThat(Files.readString(kubelet.log("refused-0"))).doesNotContain("wrong-password").doesNotContain("Exception");
+        }
+    }
+
     AgentRunSpec scripted(String goal, String policyRef) {
         return new AgentRunSpec(goal, null, new AgentRunSpec.Model(model.baseUrl(), "scripted-model", null), policyRef, null, null, null, null);
     }

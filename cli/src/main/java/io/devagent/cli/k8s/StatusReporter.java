@@ -55,6 +55,8 @@ public final class StatusReporter implements RunListener, AutoCloseable {
     private int step;
     private long tokens;
     private boolean counted; // step and tokens are known (not before the first progress of a resumed run)
+    /** Sent with every later report: with server-side apply, a field left out of a manager's apply is removed. */
+    private ObjectNode push;
 
     private StatusReporter(KubernetesClient client, String namespace, String name, boolean serverSideApply, Redactor redactor,
                            PrintWriter err) {
@@ -120,6 +122,14 @@ public final class StatusReporter implements RunListener, AutoCloseable {
         flush(Duration.ofSeconds(10));
     }
 
+    /** The run's change was pushed as a branch: the status says where, at which commit, and how big it was. */
+    public void pushed(io.devagent.workspace.BranchPush.Pushed pushed) {
+        synchronized (lock) {
+            push = Json.object().put("branch", pushed.branch()).put("commit", pushed.commit()).put("files", pushed.files())
+                    .put("insertions", pushed.insertions()).put("deletions", pushed.deletions());
+        }
+    }
+
     private void report(String answer, String activity) {
         ObjectNode status = Json.object();
         synchronized (lock) {
@@ -135,6 +145,9 @@ public final class StatusReporter implements RunListener, AutoCloseable {
             }
             if (answer != null) {
                 status.put("answer", answer);
+            }
+            if (push != null) {
+                status.set("push", push.deepCopy());
             }
             status.put("reportedAt", Instant.now().toString());
             pending = status;

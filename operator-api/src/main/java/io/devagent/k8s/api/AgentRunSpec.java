@@ -40,7 +40,28 @@ public record AgentRunSpec(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Git(
             @Required @Size(min = 1) @JsonPropertyDescription("Repository URL to clone.") String url,
-            @JsonPropertyDescription("Branch, tag or commit to check out; absent: the default branch.") String ref) {
+            @JsonPropertyDescription("Branch, tag or commit to check out; absent: the default branch.") String ref,
+            @JsonPropertyDescription("Where the result goes: when the run succeeds, its change is committed on this branch "
+                    + "and pushed to the repository (url). Absent: the change stays on the run's volume.")
+            Push push) {
+
+        public Git(String url, String ref) {
+            this(url, ref, null);
+        }
+    }
+
+    /** The branch a succeeded run's change is pushed to, and the credentials for the push. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Push(
+            @Required @Size(min = 1) @Pattern("^[A-Za-z0-9._/-]+$")
+            @JsonPropertyDescription("Branch to commit the change on and push, e.g. dev-agent/fix-readme.") String branch,
+            @JsonPropertyDescription("Secret (kubernetes.io/basic-auth: keys username and password, the password may be a "
+                    + "token) with the credentials for an HTTP(S) push; absent: the repository takes pushes without them.")
+            SecretRef secretRef) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SecretRef(@Required @Pattern(Names.DNS_SUBDOMAIN) String name) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -14,7 +14,7 @@ import java.util.List;
  *       {@code podName}, {@code message}, {@code restarts}, {@code policyVersion},
  *       {@code observedGeneration} and {@code conditions};</li>
  *   <li>the <b>runtime</b> in the pod (field manager {@value #RUNTIME_MANAGER}) owns {@code runId},
- *       {@code currentStep}, {@code tokens}, {@code answer}, {@code activity} and {@code reportedAt}.</li>
+ *       {@code currentStep}, {@code tokens}, {@code answer}, {@code activity}, {@code reportedAt} and {@code push}.</li>
  * </ul>
  * Each writer sends only its own fields: with server-side apply, the field managers keep them apart;
  * without it, the runtime sends a JSON merge patch of its fields and the controller a JSON patch
@@ -63,6 +63,26 @@ public class AgentRunStatus {
     private String activity;
     @JsonPropertyDescription("When the runtime last reported (runtime).")
     private String reportedAt;
+    @JsonPropertyDescription("The branch the run's change was pushed to, its commit and a summary of the change (runtime).")
+    private PushStatus push;
+
+    /** Where a succeeded run's change went (spec.workspace.git.push). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PushStatus(
+            @JsonPropertyDescription("The branch pushed.") String branch,
+            @JsonPropertyDescription("The commit on it that holds the run's change.") String commit,
+            @JsonPropertyDescription("Files the change touches.") Integer files,
+            @JsonPropertyDescription("Lines added.") Integer insertions,
+            @JsonPropertyDescription("Lines removed.") Integer deletions) {
+    }
+
+    public PushStatus getPush() {
+        return push;
+    }
+
+    public void setPush(PushStatus push) {
+        this.push = push;
+    }
 
     /** The controller's fields of this status, with the runtime's left null. */
     public AgentRunStatus controllerFields() {
@@ -86,6 +106,7 @@ public class AgentRunStatus {
             answer = other.answer;
             activity = other.activity;
             reportedAt = other.reportedAt;
+            push = other.push;
         }
         return this;
     }

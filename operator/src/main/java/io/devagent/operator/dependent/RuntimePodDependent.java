@@ -124,6 +124,7 @@ public final class RuntimePodDependent extends KubernetesDependentResource<Pod, 
                         .endSecretKeyRef().endValueFrom().build());
             }
         }
+        git.map(AgentRunSpec.Git::push).ifPresent(push -> env.addAll(pushEnv(git.get(), push)));
         // Where the runtime reports progress: its own AgentRun's status (see StatusReporter in the CLI).
         env.add(env("AGENT_K8S_AGENTRUN", run.getMetadata().getName()));
         env.add(new EnvVarBuilder().withName("AGENT_K8S_NAMESPACE").withNewValueFrom().withNewFieldRef()
@@ -172,6 +173,24 @@ public final class RuntimePodDependent extends KubernetesDependentResource<Pod, 
                 .withSecurityContext(restricted())
                 .build()).endSpec());
         return pod.build();
+    }
+
+    /**
+     * spec.workspace.git.push: the branch and where to push it; the credentials come from the Secret
+     * as environment variables that only the runtime reads (never in the pod's command line).
+     */
+    static List<EnvVar> pushEnv(AgentRunSpec.Git git, AgentRunSpec.Push push) {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(env("AGENT_GIT_PUSH_BRANCH", push.branch()));
+        env.add(env("AGENT_GIT_PUSH_URL", git.url()));
+        if (push.secretRef() != null) {
+            for (String[] key : new String[][] {{"AGENT_GIT_PUSH_USERNAME", "username"}, {"AGENT_GIT_PUSH_PASSWORD", "password"}}) {
+                env.add(new EnvVarBuilder().withName(key[0]).withNewValueFrom().withNewSecretKeyRef()
+                        .withName(push.secretRef().name()).withKey(key[1]).withOptional(false)
+                        .endSecretKeyRef().endValueFrom().build());
+            }
+        }
+        return env;
     }
 
     static SecurityContext restricted() {
