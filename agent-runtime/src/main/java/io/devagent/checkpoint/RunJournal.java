@@ -29,7 +29,7 @@ import java.util.TreeMap;
  *       a committed step: the messages it added to the conversation, the reviewer's verdict, and
  *       the hashes of the files the step left written</li>
  *   <li>{@code {"type":"tool_mode","mode"}}: the run switched to the text convention</li>
- *   <li>{@code {"type":"status","status","answer"?,"message"?,"ts"}}: paused, resumed, finished</li>
+ *   <li>{@code {"type":"status","status","answer"?,"message"?,"by"?,"ts"}}: paused (by whom), resumed, finished, cancelled</li>
  * </ul>
  */
 public final class RunJournal implements Closeable {
@@ -138,7 +138,15 @@ public final class RunJournal implements Closeable {
     }
 
     public void status(String status, String answer, String message) throws IOException {
+        status(status, answer, message, null);
+    }
+
+    /** A status entry; {@code by} says who paused a run ({@code Snapshot.BY_*}), which decides whether a restart resumes it. */
+    public void status(String status, String answer, String message, String by) throws IOException {
         ObjectNode entry = Json.object().put("type", "status").put("status", status);
+        if (by != null) {
+            entry.put("by", by);
+        }
         if (answer != null) {
             entry.put("answer", answer);
         }
@@ -163,7 +171,7 @@ public final class RunJournal implements Closeable {
     public record Recovered(String runId, String goal, String model, String workspace, String createdAt,
                             List<List<JsonNode>> steps, Tokens tokens, String plan, String status, String answer,
                             String message, String toolMode, Map<String, String> files, Pending pending,
-                            List<JsonNode> replies, String finalAnswer) {
+                            List<JsonNode> replies, String finalAnswer, String pausedBy) {
         public int currentStep() {
             return steps.size();
         }
@@ -171,7 +179,7 @@ public final class RunJournal implements Closeable {
         /** A fresh run that has only its start entry. */
         public static Recovered fresh(String runId, String goal, String model, String workspace, String createdAt) {
             return new Recovered(runId, goal, model, workspace, createdAt, List.of(), Tokens.ZERO, null, Snapshot.RUNNING,
-                    null, null, null, Map.of(), null, List.of(), null);
+                    null, null, null, Map.of(), null, List.of(), null, null);
         }
     }
 
@@ -199,6 +207,7 @@ public final class RunJournal implements Closeable {
         Pending pending = null;
         List<JsonNode> replies = new ArrayList<>();
         String finalAnswer = null;
+        String pausedBy = null;
         for (JsonNode entry : entries.subList(1, entries.size())) {
             switch (entry.path("type").asText()) {
                 case "step" -> {
@@ -239,6 +248,7 @@ public final class RunJournal implements Closeable {
                     status = entry.path("status").asText();
                     answer = entry.path("answer").asText(null);
                     message = entry.path("message").asText(null);
+                    pausedBy = entry.path("by").asText(null);
                 }
                 default -> {
                     // entries of later formats are skipped, not fatal
@@ -250,7 +260,7 @@ public final class RunJournal implements Closeable {
         }
         return new Recovered(start.path("run_id").asText(), start.path("goal").asText(), start.path("model").asText(null),
                 start.path("workspace").asText(null), start.path("created_at").asText(null), steps, tokens, plan, status,
-                answer, message, toolMode, files, pending, replies, finalAnswer);
+                answer, message, toolMode, files, pending, replies, finalAnswer, pausedBy);
     }
 
     private static Tokens usage(JsonNode u) {

@@ -23,12 +23,38 @@ public record Snapshot(
         String message,
         @JsonProperty("last_tool") String lastTool,
         @JsonProperty("journal_bytes") long journalBytes,
-        Long pid) {
+        Long pid,
+        @JsonProperty("paused_by") String pausedBy) {
 
     public static final String RUNNING = "running";
     public static final String PAUSED = "paused";
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
+    public static final String CANCELLED = "cancelled";
+    public static final String AWAITING_APPROVAL = "awaiting_approval";
+    /** Never written: readers show it for a {@code running} run whose owner is gone ({@code RunLiveness}). */
+    public static final String INTERRUPTED = "interrupted";
+
+    /** Who paused a run ({@code paused_by}): a person (a command, the dashboard, a signal to a foreground run). */
+    public static final String BY_PERSON = "person";
+    /** The main runtime's own shutdown (SIGTERM to it): its next start resumes the run. */
+    public static final String BY_SHUTDOWN = "shutdown";
+    /** No model answered: a person resumes once it is back. */
+    public static final String BY_MODEL = "model_unavailable";
+
+    /** Without {@code paused_by}, for writers that do not pause (benchmarks, tests). */
+    public Snapshot(String runId, String goal, String status, int currentStep, String updatedAt, String createdAt, String model,
+                    String workspace, Tokens tokens, String plan, String answer, String message, String lastTool,
+                    long journalBytes, Long pid) {
+        this(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message, lastTool,
+                journalBytes, pid, null);
+    }
+
+    /** The same snapshot with another status, as a reader shows it. */
+    public Snapshot withStatus(String shown) {
+        return new Snapshot(runId, goal, shown, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message,
+                lastTool, journalBytes, pid, pausedBy);
+    }
 
     /** Token counts as the model reported them in {@code usage}. */
     public record Tokens(long prompt, long completion, long total) {
@@ -40,6 +66,6 @@ public record Snapshot(
     }
 
     public boolean finished() {
-        return SUCCEEDED.equals(status) || FAILED.equals(status);
+        return SUCCEEDED.equals(status) || FAILED.equals(status) || CANCELLED.equals(status);
     }
 }

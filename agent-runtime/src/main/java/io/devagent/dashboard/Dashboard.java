@@ -50,7 +50,8 @@ import java.util.logging.Logger;
 public final class Dashboard implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Dashboard.class.getName());
-    private static final List<String> STATUSES = List.of(Snapshot.RUNNING, Snapshot.PAUSED, Snapshot.SUCCEEDED, Snapshot.FAILED);
+    private static final List<String> STATUSES = List.of(Snapshot.RUNNING, Snapshot.INTERRUPTED, Snapshot.PAUSED, Snapshot.AWAITING_APPROVAL,
+            Snapshot.SUCCEEDED, Snapshot.FAILED, Snapshot.CANCELLED);
     private static final int GOAL_CHARS = 300;
 
     private final Vertx vertx;

@@ -502,7 +502,11 @@ final class RunLoop {
     }
 
     private RunResult pause(String why, boolean modelUnavailable) throws IOException, CheckpointException {
-        journal.status(Snapshot.PAUSED, null, redactor.redact(why));
+        if (control.cancelRequested()) {
+            return finish(Snapshot.CANCELLED, null, why); // issue 16: a cancel is a pause that ends the run
+        }
+        pausedBy = modelUnavailable ? Snapshot.BY_MODEL : control.pausedBy();
+        journal.status(Snapshot.PAUSED, null, redactor.redact(why), pausedBy);
         saveSnapshot(Snapshot.PAUSED, null, why);
         audit.append("run_paused", Json.object().put("current_step", step).put("reason", why));
         audit.sync();
@@ -520,7 +524,7 @@ final class RunLoop {
         if (message != null) {
             event.put("message", message);
         }
-        audit.append("run_finished", event);
+        audit.append(Snapshot.CANCELLED.equals(status) ? "run_cancelled" : "run_finished", event);
         audit.sync();
         metrics.flush(config.state().metricsFile());
         return result(status, answer, message, false);
@@ -539,8 +543,11 @@ final class RunLoop {
         Long pid = Snapshot.RUNNING.equals(status) ? PID : null;
         return new Snapshot(runId, redactor.redact(goal), status, step, Instant.now().toString(), createdAt, model,
                 workspace.root().toString(), tokens, redactor.redact(plan), redactor.redact(answer), redactor.redact(message), lastTool,
-                journal.bytes(), pid);
+                journal.bytes(), pid, Snapshot.PAUSED.equals(status) ? pausedBy : null);
     }
+
+    /** Who paused the run, set by {@link #pause}. */
+    private String pausedBy;
 
     private ArrayNode toolSchemas(Policy policy) {
         ArrayNode schemas = Json.array();

@@ -26,28 +26,31 @@ public final class StateView {
     private final StateDir state;
     private final Checkpoints checkpoints;
     private final RunIndex index;
+    private final RunLiveness liveness;
 
     public StateView(StateDir state) {
         this.state = state;
         this.checkpoints = new Checkpoints(state);
         this.index = new RunIndex(state, checkpoints);
+        this.liveness = new RunLiveness(state);
     }
 
     public StateDir state() {
         return state;
     }
 
-    /** Every run's latest snapshot, most recently updated first. */
+    /** Every run's latest snapshot, most recently updated first; a {@code running} run nobody holds shows {@code interrupted}. */
     public List<Snapshot> runs() {
-        return checkpoints.list();
+        return checkpoints.list().stream().map(liveness::shown).toList();
     }
 
+    /** A run's latest snapshot, its status as {@link RunLiveness} shows it. */
     public Optional<Snapshot> run(String runId) {
-        return checkpoints.snapshot(runId);
+        return checkpoints.snapshot(runId).map(liveness::shown);
     }
 
     public Optional<Snapshot> latest() {
-        return checkpoints.latest();
+        return checkpoints.latest().map(liveness::shown);
     }
 
     public boolean exists(String runId) {
