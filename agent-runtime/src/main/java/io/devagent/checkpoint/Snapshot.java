@@ -24,7 +24,8 @@ public record Snapshot(
         @JsonProperty("last_tool") String lastTool,
         @JsonProperty("journal_bytes") long journalBytes,
         Long pid,
-        @JsonProperty("paused_by") String pausedBy) {
+        @JsonProperty("paused_by") String pausedBy,
+        String archive) {
 
     public static final String RUNNING = "running";
     public static final String PAUSED = "paused";
@@ -47,13 +48,27 @@ public record Snapshot(
                     String workspace, Tokens tokens, String plan, String answer, String message, String lastTool,
                     long journalBytes, Long pid) {
         this(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message, lastTool,
-                journalBytes, pid, null);
+                journalBytes, pid, null, null);
+    }
+
+    /** With {@code paused_by}, not archived. */
+    public Snapshot(String runId, String goal, String status, int currentStep, String updatedAt, String createdAt, String model,
+                    String workspace, Tokens tokens, String plan, String answer, String message, String lastTool,
+                    long journalBytes, Long pid, String pausedBy) {
+        this(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message, lastTool,
+                journalBytes, pid, pausedBy, null);
+    }
+
+    /** The same snapshot, its audit log moved to {@code archivedLog} ({@code agent archive}). */
+    public Snapshot withArchive(String archivedLog) {
+        return new Snapshot(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message,
+                lastTool, journalBytes, pid, pausedBy, archivedLog);
     }
 
     /** The same snapshot with another status, as a reader shows it. */
     public Snapshot withStatus(String shown) {
         return new Snapshot(runId, goal, shown, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message,
-                lastTool, journalBytes, pid, pausedBy);
+                lastTool, journalBytes, pid, pausedBy, archive);
     }
 
     /** Token counts as the model reported them in {@code usage}. */

@@ -71,17 +71,17 @@ final class SnapshotCatchUp {
                 Tokens tokens = s.tokens().plus(new Tokens(u.path("prompt").asLong(), u.path("completion").asLong(), u.path("total").asLong()));
                 String plan = entry.hasNonNull("plan") ? entry.get("plan").asText() : s.plan();
                 yield new Snapshot(s.runId(), s.goal(), s.status(), entry.path("step").asInt(s.currentStep()), ts, s.createdAt(), s.model(),
-                        s.workspace(), tokens, plan, s.answer(), s.message(), lastTool(entry, s.lastTool()), endOffset, s.pid(), s.pausedBy());
+                        s.workspace(), tokens, plan, s.answer(), s.message(), lastTool(entry, s.lastTool()), endOffset, s.pid(), s.pausedBy(), s.archive());
             }
             case "status" -> {
                 String status = entry.path("status").asText(s.status());
                 yield new Snapshot(s.runId(), s.goal(), status, s.currentStep(), ts, s.createdAt(), s.model(), s.workspace(), s.tokens(),
                         s.plan(), entry.path("answer").asText(null), entry.path("message").asText(null), s.lastTool(), endOffset,
                         Snapshot.RUNNING.equals(status) ? s.pid() : null,
-                        Snapshot.PAUSED.equals(status) ? entry.path("by").asText(null) : null);
+                        Snapshot.PAUSED.equals(status) ? entry.path("by").asText(null) : null, s.archive());
             }
             default -> new Snapshot(s.runId(), s.goal(), s.status(), s.currentStep(), s.updatedAt(), s.createdAt(), s.model(),
-                    s.workspace(), s.tokens(), s.plan(), s.answer(), s.message(), s.lastTool(), endOffset, s.pid(), s.pausedBy());
+                    s.workspace(), s.tokens(), s.plan(), s.answer(), s.message(), s.lastTool(), endOffset, s.pid(), s.pausedBy(), s.archive());
         };
     }
 

@@ -244,6 +244,9 @@ public final class Dashboard implements AutoCloseable {
         if (s.lastTool() != null) {
             row.put("last_tool", s.lastTool());
         }
+        if (s.archive() != null) {
+            row.put("archive", s.archive()); // archived: its log is read from there
+        }
         if (s.message() != null) {
             row.put("message", s.message().length() > GOAL_CHARS ? s.message().substring(0, GOAL_CHARS) + "…" : s.message());
         }

@@ -200,7 +200,7 @@ final class RunLoop {
             }
 
             tokens = tokens.plus(reply.usage());
-            metrics.recordTokens(runId, reply.usage());
+            metrics.recordTokens(runId, reply.usage(), tokens); // the run's total: counted once across a crash
             ObjectNode response = modelResponseEvent(attempt, reply);
             if (inProgress != null) {
                 response.put("from_journal", true);
