@@ -37,6 +37,21 @@ public final class RunSteering {
         this.checkpoints = new Checkpoints(config.state());
     }
 
+    /**
+     * For readers that have only a state directory (the dashboard): the policy file gives the redaction
+     * patterns; a file that does not load leaves the defaults' (the secrets of the environment stay masked).
+     */
+    public static RunSteering forState(io.devagent.state.StateDir state) {
+        io.devagent.config.Environment env = state.env();
+        java.util.function.Supplier<io.devagent.policy.Policy> policy;
+        try {
+            policy = io.devagent.policy.PolicyHolder.load(state.policyFile(), env);
+        } catch (io.devagent.policy.PolicyException | RuntimeException e) {
+            policy = io.devagent.policy.Policy::defaults;
+        }
+        return new RunSteering(new AgentConfig(state, state.root(), io.devagent.model.ModelSettings.from(env), policy, env));
+    }
+
     public Outcome pause(String runId, String reason) throws RunException {
         return steer(runId, false, reason == null || reason.isBlank() ? "paused by a person" : reason);
     }

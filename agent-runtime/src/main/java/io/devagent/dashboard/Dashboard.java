@@ -159,6 +159,7 @@ public final class Dashboard implements AutoCloseable {
         router.get("/mcp").handler(this::mcp);
         router.get("/policies").handler(this::policies);
         router.post("/policies/reload").handler(this::reload);
+        RunControlRoutes.mount(router, vertx, view); // POST /runs/<id>/pause and /cancel
 
         router.route().failureHandler(this::failure);
         router.errorHandler(404, ctx -> Http.error(ctx, 404, "no such route: " + ctx.request().method() + " " + ctx.request().path()));

@@ -17,6 +17,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import reactor.core.publisher.Mono;
 
 import java.io.File;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.ConnectException;
 import java.net.URI;
@@ -427,6 +428,9 @@ final class McpConnection implements AutoCloseable {
                 while (ServerOutput.lastLine(stderr).isEmpty() && System.nanoTime() < settle) {
                     Thread.sleep(10);
                 }
+                if (ServerOutput.lastLine(stderr).isEmpty()) {
+                    drainStderr(started, stderr); // the transport stopped reading when the server went: what is left is its last words
+                }
                 raced.completeExceptionally(new Failure(McpState.DOWN, "the server process exited at once (exit code " + code + ")", null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -435,6 +439,28 @@ final class McpConnection implements AutoCloseable {
             }
         });
         return raced;
+    }
+
+    /** Reads what is left in an exited server's stderr pipe (never blocks: the process is gone, only buffered bytes remain). */
+    private static void drainStderr(Process exited, Deque<String> stderr) {
+        try {
+            java.io.InputStream in = exited.getErrorStream();
+            int available = in.available();
+            if (available <= 0) {
+                return;
+            }
+            String text = new String(in.readNBytes(Math.min(available, 64 * 1024)), java.nio.charset.StandardCharsets.UTF_8);
+            synchronized (stderr) {
+                text.lines().forEach(line -> {
+                    if (stderr.size() == STDERR_LINES) {
+                        stderr.removeFirst();
+                    }
+                    stderr.addLast(line.length() > 300 ? line.substring(0, 300) + "…" : line);
+                });
+            }
+        } catch (IOException | RuntimeException e) {
+            // nothing more to say than the exit code
+        }
     }
 
     private static Process process(StdioClientTransport transport) {

@@ -116,7 +116,10 @@ public final class Agent {
         if (!recorded.goal().equals(redactor().redact(goal))) {
             throw new RunException("run " + runId + " already exists with another goal; give another --run-id");
         }
-        if (Snapshot.SUCCEEDED.equals(recorded.status()) || Snapshot.FAILED.equals(recorded.status())) {
+        // A retried AgentRun's pod (AGENT_RETRY_FAILED) goes on with a failed run; otherwise an ended run is reported as it ended.
+        boolean retry = Snapshot.FAILED.equals(recorded.status()) && config.env().flag("AGENT_RETRY_FAILED", false);
+        if (!retry && (Snapshot.SUCCEEDED.equals(recorded.status()) || Snapshot.FAILED.equals(recorded.status())
+                || Snapshot.CANCELLED.equals(recorded.status()))) {
             listener.started(runId, true);
             return new RunResult(runId, recorded.status(), recorded.answer(), recorded.currentStep(), recorded.tokens(),
                     recorded.message(), false);
