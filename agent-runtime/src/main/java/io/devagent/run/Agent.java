@@ -145,9 +145,10 @@ public final class Agent {
                 throw new RunException(e.getMessage());
             }
             // A failed run can be resumed (after raising a limit, or freeing disk space); a succeeded one is done.
-            if (Snapshot.SUCCEEDED.equals(recovered.status())) {
+            if (Snapshot.SUCCEEDED.equals(recovered.status()) || Snapshot.CANCELLED.equals(recovered.status())) {
                 closeQuietly(journal);
-                throw new RunException("run " + runId + " has already finished (succeeded); there is nothing to resume");
+                throw new RunException("run " + runId + " has already " + (Snapshot.CANCELLED.equals(recovered.status())
+                        ? "been cancelled" : "finished (succeeded)") + "; there is nothing to resume");
             }
             return execute(recovered, journal, workspace(), true, control, listener);
         } finally {

@@ -112,6 +112,9 @@ class SelfHealingTest {
         assertThat(fx.snapshot("heal-c").path("message").asText()).isEqualTo("not needed");
         assertThat(Files.readString(fx.state.resolve("audit/run-heal-c.jsonl"))).contains("\"type\":\"run_cancelled\"");
         assertThat(fx.agent("audit", "verify", "heal-c").exit()).isZero();
+        CliFixture.Outcome resume = fx.agent("checkpoints", "resume", "heal-c");
+        assertThat(resume.exit()).isEqualTo(1);
+        assertThat(resume.err()).contains("run heal-c has already been cancelled");
         CliFixture.Outcome again = fx.agent("cancel", "heal-c");
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).isEqualTo("error: run heal-c has already ended (cancelled)" + System.lineSeparator());
