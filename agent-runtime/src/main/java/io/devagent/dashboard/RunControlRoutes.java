@@ -43,7 +43,8 @@ final class RunControlRoutes {
         String runId = ctx.pathParam("runId");
         String reason;
         try {
-            JsonObject json = ctx.body() == null || ctx.body().length() == 0 ? new JsonObject() : ctx.body().asJsonObject();
+            io.vertx.core.buffer.Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
+            JsonObject json = raw == null || raw.toString().isBlank() ? new JsonObject() : new JsonObject(raw);
             reason = json.getString("reason");
         } catch (RuntimeException e) {
             Http.error(ctx, 400, "the body must be a JSON object such as {\"reason\": \"...\"}");

@@ -29,8 +29,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,16 +50,15 @@ final class McpConnection implements AutoCloseable {
 
     private static final McpJsonMapper JSON = new JacksonMcpJsonMapper(new ObjectMapper());
     private static final McpSchema.Implementation CLIENT = McpSchema.Implementation.builder("dev-agent", version()).title("dev-agent").build();
-    private static final int STDERR_LINES = 20;
 
     private final Endpoint endpoint;
     private final McpAsyncClient client;
     private final Process process;
-    private final Deque<String> stderr;
+    private final ServerOutput stderr;
     private volatile List<McpSchema.Tool> tools;
     private volatile boolean closed;
 
-    private McpConnection(Endpoint endpoint, McpAsyncClient client, Process process, Deque<String> stderr) {
+    private McpConnection(Endpoint endpoint, McpAsyncClient client, Process process, ServerOutput stderr) {
         this.endpoint = endpoint;
         this.client = client;
         this.process = process;
@@ -96,7 +93,12 @@ final class McpConnection implements AutoCloseable {
         } else if (endpoint.transport() == Endpoint.Transport.SSE) {
             preflightSse(endpoint, auth);
         }
-        Deque<String> stderr = new ArrayDeque<>();
+        ServerOutput stderr;
+        try {
+            stderr = endpoint.transport() == Endpoint.Transport.STDIO ? ServerOutput.create(endpoint.name()) : null;
+        } catch (IOException e) {
+            throw new Failure(McpState.DOWN, "cannot make a file for the server's output: " + e.getMessage(), e);
+        }
         Duration connectTimeout = endpoint.connectTimeout();
         McpClientTransport transport = transport(endpoint, auth, stderr);
         McpConnection[] self = new McpConnection[1];
@@ -148,8 +150,11 @@ final class McpConnection implements AutoCloseable {
                     && refusesCredentials(endpoint, auth)) {
                 throw new Failure(McpState.UNAUTHORIZED, "the server refused the credentials (HTTP 401/403)", f);
             }
+            String tail = tail(stderr);
+            if (stderr != null) {
+                stderr.close();
+            }
             if (e instanceof Failure f && endpoint.transport() == Endpoint.Transport.STDIO) {
-                String tail = tail(stderr);
                 throw tail.isEmpty() ? f : new Failure(f.state(), f.getMessage() + tail, f.getCause());
             }
             throw e;
@@ -162,6 +167,9 @@ final class McpConnection implements AutoCloseable {
 
     /** Pings the server; returns the round trip. */
     Duration ping(Duration timeout) throws Failure, InterruptedException {
+        if (stderr != null) {
+            stderr.trim();
+        }
         long started = System.nanoTime();
         await(client.ping().toFuture(), timeout, timeout, "answering a ping");
         return Duration.ofNanos(System.nanoTime() - started);
@@ -204,17 +212,20 @@ final class McpConnection implements AutoCloseable {
         }
         closed = true;
         closeQuietly(client, process);
+        if (stderr != null) {
+            stderr.close();
+        }
     }
 
     private String stderrTail() {
         return tail(stderr);
     }
 
-    private static String tail(Deque<String> stderr) {
-        return ServerOutput.lastLine(stderr);
+    private static String tail(ServerOutput stderr) {
+        return stderr == null ? "" : stderr.lastLine();
     }
 
-    private static McpClientTransport transport(Endpoint endpoint, Endpoint.Auth.Resolved auth, Deque<String> stderr) {
+    private static McpClientTransport transport(Endpoint endpoint, Endpoint.Auth.Resolved auth, ServerOutput stderr) {
         McpSyncHttpClientRequestCustomizer headers = (builder, method, uri, body, context) -> auth.headers().forEach(builder::setHeader);
         return switch (endpoint.transport()) {
             case STDIO -> {
@@ -227,20 +238,14 @@ final class McpConnection implements AutoCloseable {
                         ProcessBuilder builder = new ProcessBuilder();
                         // Only what ServerParameters adds: a few harmless variables and the endpoint's own env.
                         builder.environment().clear();
+                        // The server's stderr goes to a file it appends to itself: its last words survive its death.
+                        builder.redirectError(stderr.redirect());
                         if (endpoint.cwd() != null) {
                             builder.directory(new File(endpoint.cwd()));
                         }
                         return builder;
                     }
                 };
-                stdio.setStdErrorHandler(line -> {
-                    synchronized (stderr) {
-                        if (stderr.size() == STDERR_LINES) {
-                            stderr.removeFirst();
-                        }
-                        stderr.addLast(line.length() > 300 ? line.substring(0, 300) + "…" : line);
-                    }
-                });
                 yield stdio;
             }
             case STREAMABLE_HTTP -> {
@@ -396,7 +401,7 @@ final class McpConnection implements AutoCloseable {
      * {@code waiting}, or a failure as soon as the stdio server's process exits: a server that dies at start
      * is reported at once with its exit code, not after the whole connect timeout.
      */
-    private static <T> CompletableFuture<T> untilExit(CompletableFuture<T> waiting, StdioClientTransport stdio, Deque<String> stderr,
+    private static <T> CompletableFuture<T> untilExit(CompletableFuture<T> waiting, StdioClientTransport stdio, ServerOutput stderr,
                                                       Duration limit) {
         CompletableFuture<T> raced = new CompletableFuture<>();
         waiting.whenComplete((value, error) -> {
@@ -423,14 +428,6 @@ final class McpConnection implements AutoCloseable {
                 if (code < 0 || raced.isDone()) {
                     return;
                 }
-                // Its last words are read by the transport's own thread: give them a moment to arrive.
-                long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-                while (ServerOutput.lastLine(stderr).isEmpty() && System.nanoTime() < settle) {
-                    Thread.sleep(10);
-                }
-                if (ServerOutput.lastLine(stderr).isEmpty()) {
-                    drainStderr(started, stderr); // the transport stopped reading when the server went: what is left is its last words
-                }
                 raced.completeExceptionally(new Failure(McpState.DOWN, "the server process exited at once (exit code " + code + ")", null));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -439,28 +436,6 @@ final class McpConnection implements AutoCloseable {
             }
         });
         return raced;
-    }
-
-    /** Reads what is left in an exited server's stderr pipe (never blocks: the process is gone, only buffered bytes remain). */
-    private static void drainStderr(Process exited, Deque<String> stderr) {
-        try {
-            java.io.InputStream in = exited.getErrorStream();
-            int available = in.available();
-            if (available <= 0) {
-                return;
-            }
-            String text = new String(in.readNBytes(Math.min(available, 64 * 1024)), java.nio.charset.StandardCharsets.UTF_8);
-            synchronized (stderr) {
-                text.lines().forEach(line -> {
-                    if (stderr.size() == STDERR_LINES) {
-                        stderr.removeFirst();
-                    }
-                    stderr.addLast(line.length() > 300 ? line.substring(0, 300) + "…" : line);
-                });
-            }
-        } catch (IOException | RuntimeException e) {
-            // nothing more to say than the exit code
-        }
     }
 
     private static Process process(StdioClientTransport transport) {
