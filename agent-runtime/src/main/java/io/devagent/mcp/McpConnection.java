@@ -29,6 +29,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,15 +52,16 @@ final class McpConnection implements AutoCloseable {
 
     private static final McpJsonMapper JSON = new JacksonMcpJsonMapper(new ObjectMapper());
     private static final McpSchema.Implementation CLIENT = McpSchema.Implementation.builder("dev-agent", version()).title("dev-agent").build();
+    private static final int STDERR_LINES = 20;
 
     private final Endpoint endpoint;
     private final McpAsyncClient client;
     private final Process process;
-    private final ServerOutput stderr;
+    private final Deque<String> stderr;
     private volatile List<McpSchema.Tool> tools;
     private volatile boolean closed;
 
-    private McpConnection(Endpoint endpoint, McpAsyncClient client, Process process, ServerOutput stderr) {
+    private McpConnection(Endpoint endpoint, McpAsyncClient client, Process process, Deque<String> stderr) {
         this.endpoint = endpoint;
         this.client = client;
         this.process = process;
@@ -93,12 +96,7 @@ final class McpConnection implements AutoCloseable {
         } else if (endpoint.transport() == Endpoint.Transport.SSE) {
             preflightSse(endpoint, auth);
         }
-        ServerOutput stderr;
-        try {
-            stderr = endpoint.transport() == Endpoint.Transport.STDIO ? ServerOutput.create(endpoint.name()) : null;
-        } catch (IOException e) {
-            throw new Failure(McpState.DOWN, "cannot make a file for the server's output: " + e.getMessage(), e);
-        }
+        Deque<String> stderr = new ArrayDeque<>();
         Duration connectTimeout = endpoint.connectTimeout();
         McpClientTransport transport = transport(endpoint, auth, stderr);
         McpConnection[] self = new McpConnection[1];
@@ -150,11 +148,8 @@ final class McpConnection implements AutoCloseable {
                     && refusesCredentials(endpoint, auth)) {
                 throw new Failure(McpState.UNAUTHORIZED, "the server refused the credentials (HTTP 401/403)", f);
             }
-            String tail = tail(stderr);
-            if (stderr != null) {
-                stderr.close();
-            }
             if (e instanceof Failure f && endpoint.transport() == Endpoint.Transport.STDIO) {
+                String tail = tail(stderr);
                 throw tail.isEmpty() ? f : new Failure(f.state(), f.getMessage() + tail, f.getCause());
             }
             throw e;
@@ -167,9 +162,6 @@ final class McpConnection implements AutoCloseable {
 
     /** Pings the server; returns the round trip. */
     Duration ping(Duration timeout) throws Failure, InterruptedException {
-        if (stderr != null) {
-            stderr.trim();
-        }
         long started = System.nanoTime();
         await(client.ping().toFuture(), timeout, timeout, "answering a ping");
         return Duration.ofNanos(System.nanoTime() - started);
@@ -212,20 +204,17 @@ final class McpConnection implements AutoCloseable {
         }
         closed = true;
         closeQuietly(client, process);
-        if (stderr != null) {
-            stderr.close();
-        }
     }
 
     private String stderrTail() {
         return tail(stderr);
     }
 
-    private static String tail(ServerOutput stderr) {
-        return stderr == null ? "" : stderr.lastLine();
+    private static String tail(Deque<String> stderr) {
+        return ServerOutput.lastLine(stderr);
     }
 
-    private static McpClientTransport transport(Endpoint endpoint, Endpoint.Auth.Resolved auth, ServerOutput stderr) {
+    private static McpClientTransport transport(Endpoint endpoint, Endpoint.Auth.Resolved auth, Deque<String> stderr) {
         McpSyncHttpClientRequestCustomizer headers = (builder, method, uri, body, context) -> auth.headers().forEach(builder::setHeader);
         return switch (endpoint.transport()) {
             case STDIO -> {
@@ -238,14 +227,20 @@ final class McpConnection implements AutoCloseable {
                         ProcessBuilder builder = new ProcessBuilder();
                         // Only what ServerParameters adds: a few harmless variables and the endpoint's own env.
                         builder.environment().clear();
-                        // The server's stderr goes to a file it appends to itself: its last words survive its death.
-                        builder.redirectError(stderr.redirect());
                         if (endpoint.cwd() != null) {
                             builder.directory(new File(endpoint.cwd()));
                         }
                         return builder;
                     }
                 };
+                stdio.setStdErrorHandler(line -> {
+                    synchronized (stderr) {
+                        if (stderr.size() == STDERR_LINES) {
+                            stderr.removeFirst();
+                        }
+                        stderr.addLast(line.length() > 300 ? line.substring(0, 300) + "…" : line);
+                    }
+                });
                 yield stdio;
             }
             case STREAMABLE_HTTP -> {
@@ -401,7 +396,7 @@ final class McpConnection implements AutoCloseable {
      * {@code waiting}, or a failure as soon as the stdio server's process exits: a server that dies at start
      * is reported at once with its exit code, not after the whole connect timeout.
      */
-    private static <T> CompletableFuture<T> untilExit(CompletableFuture<T> waiting, StdioClientTransport stdio, ServerOutput stderr,
+    private static <T> CompletableFuture<T> untilExit(CompletableFuture<T> waiting, StdioClientTransport stdio, Deque<String> stderr,
                                                       Duration limit) {
         CompletableFuture<T> raced = new CompletableFuture<>();
         waiting.whenComplete((value, error) -> {
@@ -427,6 +422,13 @@ final class McpConnection implements AutoCloseable {
                         .get(limit.toNanos(), TimeUnit.NANOSECONDS);
                 if (code < 0 || raced.isDone()) {
                     return;
+                }
+                // Its last words are read by the transport's own thread: give them a moment to arrive. (A server that
+                // dies within a few milliseconds of writing them can lose them: the transport stops reading stderr
+                // once the server's stdout has closed.)
+                long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+                while (ServerOutput.lastLine(stderr).isEmpty() && System.nanoTime() < settle) {
+                    Thread.sleep(10);
                 }
                 raced.completeExceptionally(new Failure(McpState.DOWN, "the server process exited at once (exit code " + code + ")", null));
             } catch (InterruptedException e) {

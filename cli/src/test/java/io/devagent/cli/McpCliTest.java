@@ -151,7 +151,7 @@ class McpCliTest {
         // A long connect timeout: only the exit, not the clock, can end this check with "exited at once".
         ObjectNode dying = EndpointsFile.addEndpoint(tree).put("name", "dying").put("transport", "stdio").put("connectTimeoutSeconds", 300);
         dying.putArray("command").add("sh").add("-c").add("echo 'starting' >&2; echo 'Error: cannot open /no/such.db' >&2; "
-                + "echo '    at open (server.js:3:9)' >&2; echo '    at main (server.js:9:1)' >&2; exit 3");
+                + "echo '    at open (server.js:3:9)' >&2; echo '    at main (server.js:9:1)' >&2; sleep 0.5; exit 3");
         EndpointsFile.write(endpointsFile(), tree);
 
         CliFixture.Outcome check = fx.agent("mcp", "check");
