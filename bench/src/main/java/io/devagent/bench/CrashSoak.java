@@ -246,7 +246,6 @@ public final class CrashSoak {
         double readyMs = median(ready) / 1e6;
         double firstMs = median(firstResumed) / 1e6;
         StringBuilder md = new StringBuilder();
-        md.append(BEGIN).append('\n');
         md.append("## Crash-and-restart soak: runs that come back by themselves\n\n");
         md.append(String.format(Locale.ROOT, "`bench/crash-soak --cycles %d --runs %d --steps %d`: a main runtime (`java -jar agent.jar run`) "
                 + "with %d runs in flight, each run %d `run_shell` side effects then an answer, SIGKILLed at a random moment "
@@ -265,8 +264,11 @@ public final class CrashSoak {
         md.append("\nA turn asked again is the model request that was in flight when the runtime died: its reply never reached "
                 + "the journal, so the resumed run asks once more (the tokens are counted once, at the run's journaled total). "
                 + "An effect is never done twice: its intent is journaled before it runs and its outcome after, and a resume "
-                + "replays a journaled outcome or settles an intent without an outcome instead of running it again.\n");
-        md.append(END).append('\n');
+                + "replays a journaled outcome or settles an intent without an outcome instead of running it again. An effect "
+                + "lost is a `run_shell` whose intent was journaled but whose outcome was not when the runtime died: it is not "
+                + "run again (a shell command cannot be checked as a file write can), the model is told its effect is unknown, "
+                + "and in this harness the model goes on with the next step, so that line may be missing. The time to ready "
+                + "is the baseline: a JVM start and the state directory's claim, measured in the same restarts.\n");
         return md.toString();
     }
 

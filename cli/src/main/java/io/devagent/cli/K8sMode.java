@@ -236,7 +236,7 @@ final class K8sMode {
         int steps = status.getCurrentStep() == null ? 0 : status.getCurrentStep();
         long tokens = status.getTokens() == null ? 0 : status.getTokens();
         if (json) {
-            ObjectNode node = Json.object().put("run_id", name).put("status", localStatus(status.getPhase()));
+            ObjectNode node = Json.object().put("run_id", name).put("status", K8sRunStatus.local(status));
             if (status.getAnswer() == null) {
                 node.putNull("answer");
             } else {
@@ -288,7 +288,7 @@ final class K8sMode {
                 for (AgentRun run : runs) {
                     AgentRunStatus s = Optional.ofNullable(run.getStatus()).orElseGet(AgentRunStatus::new);
                     ObjectNode node = array.addObject().put("run_id", run.getMetadata().getName()).put("goal", run.spec().goal())
-                            .put("status", localStatus(s.getPhase())).put("phase", s.getPhase())
+                            .put("status", K8sRunStatus.local(s)).put("phase", s.getPhase())
                             .put("current_step", s.getCurrentStep() == null ? 0 : s.getCurrentStep())
                             .put("tokens", s.getTokens() == null ? 0 : s.getTokens())
                             .put("updated_at", s.getReportedAt()).put("created_at", run.getMetadata().getCreationTimestamp());
@@ -305,7 +305,8 @@ final class K8sMode {
             for (AgentRun run : runs) {
                 AgentRunStatus s = Optional.ofNullable(run.getStatus()).orElseGet(AgentRunStatus::new);
                 String goal = Optional.ofNullable(run.spec().goal()).orElse("").replaceAll("\\s+", " ");
-                out.printf("%-32s %-10s %5d %9d  %-20s  %s%n", run.getMetadata().getName(), Optional.ofNullable(s.getPhase()).orElse("-"),
+                out.printf("%-32s %-10s %5d %9d  %-20s  %s%n", run.getMetadata().getName(),
+                        "interrupted".equals(K8sRunStatus.local(s)) ? "Interrupted" : Optional.ofNullable(s.getPhase()).orElse("-"),
                         s.getCurrentStep() == null ? 0 : s.getCurrentStep(), s.getTokens() == null ? 0 : s.getTokens(),
                         Optional.ofNullable(run.getMetadata().getCreationTimestamp()).orElse(""),
                         goal.length() > 60 ? goal.substring(0, 60) + "…" : goal);

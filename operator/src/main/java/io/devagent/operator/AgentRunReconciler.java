@@ -241,7 +241,8 @@ public final class AgentRunReconciler implements Reconciler<AgentRun> {
         // The first replacement is immediate; then 2 s, 4 s, ... up to the cap (a model that is down, a crash loop).
         long seconds = next <= 1 ? 0 : Math.min(1L << Math.min(next - 1, 20), config.restartBackoffCap().toSeconds());
         LOG.info("AgentRun {}/{}: {}; attempt {} in {} s", run.getMetadata().getNamespace(), run.getMetadata().getName(), why, next, seconds);
-        return new Outcome(AgentRunStatus.PENDING, "Replacing", why + "; the run resumes from its checkpoint in pod "
+        // "Interrupted" (the Progressing condition's reason): the run's owner is gone, as readers of a local run show it.
+        return new Outcome(AgentRunStatus.PENDING, "Interrupted", "interrupted: " + why + "; the run resumes from its checkpoint in pod "
                 + Children.pod(run, next), next, null, Duration.ofMillis(Math.max(50, seconds * 1000)));
     }
 
