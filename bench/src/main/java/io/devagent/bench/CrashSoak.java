@@ -50,6 +50,7 @@ public final class CrashSoak {
     /** Requests per (run, turn): a turn asked more than once was lost in flight and asked again. */
     private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
     private final AtomicLong lastRequestNanos = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
     private final AtomicLong firstRequestAfter = new AtomicLong();
     private volatile long restartedAt;
 
@@ -105,6 +106,7 @@ public final class CrashSoak {
             asked.computeIfAbsent(run + "#" + turns, k -> new AtomicInteger()).incrementAndGet();
             long now = System.nanoTime();
             lastRequestNanos.set(now);
+            requests.incrementAndGet();
             firstRequestAfter.compareAndSet(0, now);
             try {
                 Thread.sleep(40 + random(80)); // a fast local model
@@ -168,7 +170,14 @@ public final class CrashSoak {
                     runtime.waitFor(60, TimeUnit.SECONDS);
                     break;
                 }
-                Thread.sleep(300 + random(1500)); // a random moment in the runs' lives
+                // A random moment in the runs' lives, by their progress rather than the clock (the machine may be slow):
+                // after 1 to 8 model requests since the restart, then up to 300 ms more.
+                long target = requests.get() + 1 + random(8);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (requests.get() < target && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(random(300));
                 runtime.destroyForcibly(); // SIGKILL
                 runtime.waitFor(30, TimeUnit.SECONDS);
                 kills++;
@@ -248,8 +257,9 @@ public final class CrashSoak {
         StringBuilder md = new StringBuilder();
         md.append("## Crash-and-restart soak: runs that come back by themselves\n\n");
         md.append(String.format(Locale.ROOT, "`bench/crash-soak --cycles %d --runs %d --steps %d`: a main runtime (`java -jar agent.jar run`) "
-                + "with %d runs in flight, each run %d `run_shell` side effects then an answer, SIGKILLed at a random moment "
-                + "(0.3–1.8 s after it is ready) and started again, %d times; nobody resumes anything by hand. "
+                + "with %d runs in flight (new runs join as others finish), each run %d `run_shell` side effects then an answer, "
+                + "SIGKILLed at a random moment (after 1 to 8 model requests since its start, then up to 300 ms) and started "
+                + "again, %d times; nobody resumes anything by hand. "
                 + "Machine: %d CPUs shared with other work.%n%n", cycles, inFlight, steps, inFlight, steps, kills,
                 Runtime.getRuntime().availableProcessors()));
         md.append("| figure | value |\n| --- | --- |\n");
