@@ -41,13 +41,22 @@ public final class Archiver {
     }
 
     public Report archive(Duration olderThan, Optional<Path> to) throws IOException {
+        try {
+            return pass(olderThan, to);
+        } catch (io.devagent.checkpoint.CheckpointException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private Report pass(Duration olderThan, Optional<Path> to) throws IOException, io.devagent.checkpoint.CheckpointException {
         Path dir = to.orElse(state.archive()).resolve(LocalDate.now(ZoneOffset.UTC).toString());
         Files.createDirectories(dir);
         Instant cutoff = Instant.now().minus(olderThan);
         List<String> archived = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         List<String> broken = new ArrayList<>();
-        for (Snapshot run : new Checkpoints(state).list()) {
+        Checkpoints checkpoints = new Checkpoints(state);
+        for (Snapshot run : checkpoints.list()) {
             Path log = state.auditLog(run.runId());
             if (!Files.exists(log)) {
                 continue;
@@ -63,6 +72,9 @@ public final class Archiver {
                 continue;
             }
             try (RunLock held = lock.get()) {
+                if (!Files.exists(log)) {
+                    continue;
+                }
                 AuditVerifier.Result verified = AuditVerifier.verify(log, run.runId());
                 if (!verified.ok()) {
                     broken.add(run.runId() + ": line " + verified.badLine() + ": " + verified.reason());
@@ -70,6 +82,8 @@ public final class Archiver {
                 }
                 Path target = dir.resolve(log.getFileName() + ".gz");
                 gzip(log, target);
+                // The snapshot says where the log went, before the log leaves: readers find it there (audit verify, /logs).
+                checkpoints.writeSnapshot(run.withArchive(target.toAbsolutePath().toString()));
                 Files.delete(log);
                 archived.add(run.runId());
             }

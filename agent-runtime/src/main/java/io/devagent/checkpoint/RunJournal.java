@@ -34,7 +34,7 @@ import java.util.TreeMap;
  *       its start or resume, or learned from an overflow answer</li>
  *   <li>{@code {"type":"compaction",...}}: what is sent from now on for the older steps (placeholders, a summary);
  *       fsync'd before the request that uses it. The steps themselves are kept as they were.</li>
- *   <li>{@code {"type":"status","status","answer"?,"message"?,"ts"}}: paused, resumed, finished</li>
+ *   <li>{@code {"type":"status","status","answer"?,"message"?,"by"?,"ts"}}: paused (by whom), resumed, finished, cancelled</li>
  *   <li>{@code {"type":"approval","step","call","id","name","arguments","preview","requested_at"}}: a call
  *       of the step in progress waits for a person's answer (the policy's {@code approve})</li>
  *   <li>{@code {"type":"approval_answer","step","call","approved","reason"?,"by","answered_at"}}: the answer</li>
@@ -196,7 +196,15 @@ public final class RunJournal implements Closeable {
     }
 
     public void status(String status, String answer, String message) throws IOException {
+        status(status, answer, message, null);
+    }
+
+    /** A status entry; {@code by} says who paused a run ({@code Snapshot.BY_*}), which decides whether a restart resumes it. */
+    public void status(String status, String answer, String message, String by) throws IOException {
         ObjectNode entry = Json.object().put("type", "status").put("status", status);
+        if (by != null) {
+            entry.put("by", by);
+        }
         if (answer != null) {
             entry.put("answer", answer);
         }
@@ -222,7 +230,7 @@ public final class RunJournal implements Closeable {
                             List<List<JsonNode>> steps, Tokens tokens, String plan, String status, String answer,
                             String message, String toolMode, Map<String, String> files, Pending pending,
                             List<JsonNode> replies, String finalAnswer, JsonNode compaction, JsonNode budget,
-                            String continuedFrom, List<JsonNode> history) {
+                            String continuedFrom, List<JsonNode> history, String pausedBy) {
 
         public int currentStep() {
             return steps.size();
@@ -231,13 +239,13 @@ public final class RunJournal implements Closeable {
         /** The same run, as the follow-up of run {@code from} whose conversation ({@code earlier}) it carries on. */
         public Recovered continuing(String from, List<JsonNode> earlier) {
             return new Recovered(runId, goal, model, workspace, createdAt, steps, tokens, plan, status, answer, message, toolMode,
-                    files, pending, replies, finalAnswer, compaction, budget, from, List.copyOf(earlier));
+                    files, pending, replies, finalAnswer, compaction, budget, from, List.copyOf(earlier), pausedBy);
         }
 
         /** A fresh run that has only its start entry. */
         public static Recovered fresh(String runId, String goal, String model, String workspace, String createdAt) {
             return new Recovered(runId, goal, model, workspace, createdAt, List.of(), Tokens.ZERO, null, Snapshot.RUNNING,
-                    null, null, null, Map.of(), null, List.of(), null, null, null, null, List.of());
+                    null, null, null, Map.of(), null, List.of(), null, null, null, null, List.of(), null);
         }
     }
 
@@ -267,6 +275,7 @@ public final class RunJournal implements Closeable {
         String finalAnswer = null;
         JsonNode compaction = null;
         JsonNode budget = null;
+        String pausedBy = null;
         for (JsonNode entry : entries.subList(1, entries.size())) {
             switch (entry.path("type").asText()) {
                 case "step" -> {
@@ -309,6 +318,7 @@ public final class RunJournal implements Closeable {
                     status = entry.path("status").asText();
                     answer = entry.path("answer").asText(null);
                     message = entry.path("message").asText(null);
+                    pausedBy = entry.path("by").asText(null);
                 }
                 default -> {
                     // entries of later formats are skipped, not fatal
@@ -321,7 +331,7 @@ public final class RunJournal implements Closeable {
         return new Recovered(start.path("run_id").asText(), start.path("goal").asText(), start.path("model").asText(null),
                 start.path("workspace").asText(null), start.path("created_at").asText(null), steps, tokens, plan, status,
                 answer, message, toolMode, files, pending, replies, finalAnswer, compaction, budget,
-                start.path("continued_from").asText(null), history(start));
+                start.path("continued_from").asText(null), history(start), pausedBy);
     }
 
     private static List<JsonNode> history(JsonNode start) {

@@ -26,27 +26,9 @@ public record Snapshot(
         @JsonProperty("journal_bytes") long journalBytes,
         Long pid,
         JsonNode approval,
-        @JsonProperty("continued_from") String continuedFrom) {
-
-    /** A snapshot of a run that waits for no answer and continues no other run. */
-    public Snapshot(String runId, String goal, String status, int currentStep, String updatedAt, String createdAt, String model,
-                    String workspace, Tokens tokens, String plan, String answer, String message, String lastTool, long journalBytes,
-                    Long pid) {
-        this(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message, lastTool,
-                journalBytes, pid, null, null);
-    }
-
-    /** The same snapshot with the pending call a person is asked about ({@code approval}), or none. */
-    public Snapshot withApproval(JsonNode pending) {
-        return new Snapshot(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message,
-                lastTool, journalBytes, pid, pending, continuedFrom);
-    }
-
-    /** The same snapshot, marked as the follow-up of run {@code id}. */
-    public Snapshot withContinuedFrom(String id) {
-        return new Snapshot(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message,
-                lastTool, journalBytes, pid, approval, id);
-    }
+        @JsonProperty("continued_from") String continuedFrom,
+        @JsonProperty("paused_by") String pausedBy,
+        String archive) {
 
     public static final String RUNNING = "running";
     public static final String PAUSED = "paused";
@@ -54,6 +36,56 @@ public record Snapshot(
     public static final String AWAITING_APPROVAL = "awaiting_approval";
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
+    public static final String CANCELLED = "cancelled";
+    /** Never written: readers show it for a {@code running} run whose owner is gone ({@code RunLiveness}). */
+    public static final String INTERRUPTED = "interrupted";
+
+    /** Who paused a run ({@code paused_by}): a person (a command, the dashboard, a signal to a foreground run). */
+    public static final String BY_PERSON = "person";
+    /** The main runtime's own shutdown (SIGTERM to it): its next start resumes the run. */
+    public static final String BY_SHUTDOWN = "shutdown";
+    /** No model answered: a person resumes once it is back. */
+    public static final String BY_MODEL = "model_unavailable";
+
+    /** Without {@code paused_by}, for writers that do not pause (benchmarks, tests). */
+    public Snapshot(String runId, String goal, String status, int currentStep, String updatedAt, String createdAt, String model,
+                    String workspace, Tokens tokens, String plan, String answer, String message, String lastTool,
+                    long journalBytes, Long pid) {
+        this(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message, lastTool,
+                journalBytes, pid, null, null, null, null);
+    }
+
+    /** With {@code paused_by}, not archived. */
+    public Snapshot(String runId, String goal, String status, int currentStep, String updatedAt, String createdAt, String model,
+                    String workspace, Tokens tokens, String plan, String answer, String message, String lastTool,
+                    long journalBytes, Long pid, String pausedBy) {
+        this(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message, lastTool,
+                journalBytes, pid, null, null, pausedBy, null);
+    }
+
+    /** The same snapshot, its audit log moved to {@code archivedLog} ({@code agent archive}). */
+    public Snapshot withArchive(String archivedLog) {
+        return new Snapshot(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message,
+                lastTool, journalBytes, pid, approval, continuedFrom, pausedBy, archivedLog);
+    }
+
+    /** The same snapshot with another status, as a reader shows it. */
+    public Snapshot withStatus(String shown) {
+        return new Snapshot(runId, goal, shown, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message,
+                lastTool, journalBytes, pid, approval, continuedFrom, pausedBy, archive);
+    }
+
+    /** The same snapshot with the pending call a person is asked about ({@code approval}), or none. */
+    public Snapshot withApproval(JsonNode pending) {
+        return new Snapshot(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message,
+                lastTool, journalBytes, pid, pending, continuedFrom, pausedBy, archive);
+    }
+
+    /** The same snapshot, marked as the follow-up of run {@code id}. */
+    public Snapshot withContinuedFrom(String id) {
+        return new Snapshot(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message,
+                lastTool, journalBytes, pid, approval, id, pausedBy, archive);
+    }
 
     /** Token counts as the model reported them in {@code usage}. */
     public record Tokens(long prompt, long completion, long total) {
@@ -65,6 +97,6 @@ public record Snapshot(
     }
 
     public boolean finished() {
-        return SUCCEEDED.equals(status) || FAILED.equals(status);
+        return SUCCEEDED.equals(status) || FAILED.equals(status) || CANCELLED.equals(status);
     }
 }

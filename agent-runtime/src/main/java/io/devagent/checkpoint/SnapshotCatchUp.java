@@ -72,18 +72,19 @@ final class SnapshotCatchUp {
                 String plan = entry.hasNonNull("plan") ? entry.get("plan").asText() : s.plan();
                 yield new Snapshot(s.runId(), s.goal(), s.status(), entry.path("step").asInt(s.currentStep()), ts, s.createdAt(), s.model(),
                         s.workspace(), tokens, plan, s.answer(), s.message(), lastTool(entry, s.lastTool()), endOffset, s.pid(),
-                        s.approval(), s.continuedFrom());
+                        s.approval(), s.continuedFrom(), s.pausedBy(), s.archive());
             }
             case "status" -> {
                 String status = entry.path("status").asText(s.status());
                 yield new Snapshot(s.runId(), s.goal(), status, s.currentStep(), ts, s.createdAt(), s.model(), s.workspace(), s.tokens(),
                         s.plan(), entry.path("answer").asText(null), entry.path("message").asText(null), s.lastTool(), endOffset,
                         Snapshot.RUNNING.equals(status) ? s.pid() : null,
-                        Snapshot.AWAITING_APPROVAL.equals(status) ? s.approval() : null, s.continuedFrom());
+                        Snapshot.AWAITING_APPROVAL.equals(status) ? s.approval() : null, s.continuedFrom(),
+                        Snapshot.PAUSED.equals(status) ? entry.path("by").asText(null) : null, s.archive());
             }
             default -> new Snapshot(s.runId(), s.goal(), s.status(), s.currentStep(), s.updatedAt(), s.createdAt(), s.model(),
                     s.workspace(), s.tokens(), s.plan(), s.answer(), s.message(), s.lastTool(), endOffset, s.pid(), s.approval(),
-                    s.continuedFrom());
+                    s.continuedFrom(), s.pausedBy(), s.archive());
         };
     }
 

@@ -20,9 +20,14 @@ import java.util.Optional;
  * {"op":"resume", "run_id":"20261124-154807-3f9a2c", "workspace":"/abs/path", "detach":false}
  * {"op":"answer", "run_id":"…", "approved":true, "reason":"optional", "by":"cli (alice)", "workspace":"/abs/path", "detach":false}
  * {"op":"ping"}
+ * {"op":"pause", "run_id":"…", "reason":"optional"}      pause one run in flight here (by a person)
+ * {"op":"cancel", "run_id":"…", "reason":"optional"}     end one run in flight here as cancelled
  * </pre>
  * {@code answer} answers a run that is {@code awaiting_approval} and resumes it: the events that follow
  * are those of a {@code resume}; a run that is not waiting gets an {@code error} with exit code 2.
+ * {@code pause} and {@code cancel} are answered, once the run has saved itself, with
+ * {@code {"event":"controlled", "run_id", "action"}}, or {@code {"event":"not_here", "run_id"}} when
+ * this runtime does not run it (the client then acts on the run's own process, or on its checkpoint).
  * {@code workspace} is the client's workspace: the runtime refuses a goal meant for another
  * workspace rather than run it on its own (exit code 2). {@code run_id} is optional for {@code run}.
  *
@@ -49,6 +54,10 @@ public final class Protocol {
     public static final String RESUME = "resume";
     public static final String PING = "ping";
     public static final String ANSWER = "answer";
+    public static final String PAUSE = "pause";
+    public static final String CANCEL = "cancel";
+    public static final String CONTROLLED = "controlled";
+    public static final String NOT_HERE = "not_here";
 
     public static final String STARTED = "started";
     public static final String PROGRESS = "progress";
@@ -91,6 +100,23 @@ public final class Protocol {
             request.put("reason", reason);
         }
         return request.put("by", by).put("workspace", workspace.toAbsolutePath().toString()).put("detach", detach);
+    }
+
+    /** A pause ({@link #PAUSE}) or cancel ({@link #CANCEL}) of one run. */
+    public static ObjectNode controlRequest(String op, String runId, String reason) {
+        ObjectNode request = Json.object().put("op", op).put("run_id", runId);
+        if (reason != null) {
+            request.put("reason", reason);
+        }
+        return request;
+    }
+
+    static ObjectNode controlled(String runId, String action) {
+        return Json.object().put("event", CONTROLLED).put("run_id", runId).put("action", action);
+    }
+
+    static ObjectNode notHere(String runId) {
+        return Json.object().put("event", NOT_HERE).put("run_id", runId);
     }
 
     public static ObjectNode pingRequest() {

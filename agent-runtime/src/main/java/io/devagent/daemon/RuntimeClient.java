@@ -128,6 +128,24 @@ public final class RuntimeClient implements Closeable {
         return new Outcome.Lost(runId, "the connection to the main runtime closed");
     }
 
+    /**
+     * Pauses or cancels one run ({@link Protocol#PAUSE}, {@link Protocol#CANCEL}): true once the runtime has
+     * done it, false when the runtime does not run it.
+     */
+    public boolean control(String op, String runId, String reason) throws IOException {
+        send(Protocol.controlRequest(op, runId, reason));
+        String line = reader().readLine();
+        if (line == null) {
+            throw new IOException("the main runtime closed the connection");
+        }
+        JsonNode answer = Json.parse(line);
+        return switch (answer.path("event").asText()) {
+            case Protocol.CONTROLLED -> true;
+            case Protocol.NOT_HERE -> false;
+            default -> throw new IOException(answer.path("message").asText("the main runtime refused the request"));
+        };
+    }
+
     /** Asks the runtime who it is: {@code {"event":"pong","pid","workspace","runs"}}. */
     public JsonNode ping() throws IOException {
         send(Protocol.pingRequest());

@@ -17,6 +17,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import reactor.core.publisher.Mono;
 
 import java.io.File;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.ConnectException;
 import java.net.URI;
@@ -118,7 +119,11 @@ final class McpConnection implements AutoCloseable {
         Process process = null;
         long deadline = System.nanoTime() + connectTimeout.toNanos(); // both steps together, so that callers can bound the whole
         try {
-            await(client.initialize().toFuture(), connectTimeout, connectTimeout, "connecting");
+            CompletableFuture<McpSchema.InitializeResult> initialized = client.initialize().toFuture();
+            if (transport instanceof StdioClientTransport stdio) {
+                initialized = untilExit(initialized, stdio, stderr, connectTimeout);
+            }
+            await(initialized, connectTimeout, connectTimeout, "connecting");
             process = transport instanceof StdioClientTransport stdio ? process(stdio) : null;
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             McpSchema.ListToolsResult listed = await(client.listTools().toFuture(), left, connectTimeout, "listing its tools");
@@ -206,12 +211,7 @@ final class McpConnection implements AutoCloseable {
     }
 
     private static String tail(Deque<String> stderr) {
-        synchronized (stderr) {
-            if (stderr.isEmpty()) {
-                return "";
-            }
-            return "; its last output: " + String.join(" | ", stderr);
-        }
+        return ServerOutput.lastLine(stderr);
     }
 
     private static McpClientTransport transport(Endpoint endpoint, Endpoint.Auth.Resolved auth, Deque<String> stderr) {
@@ -358,6 +358,9 @@ final class McpConnection implements AutoCloseable {
             future.cancel(true);
             throw e;
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Failure f) {
+                throw f;
+            }
             throw failure(e.getCause(), doing);
         }
     }
@@ -387,6 +390,54 @@ final class McpConnection implements AutoCloseable {
             message = message.substring(0, 300) + "…";
         }
         return new Failure(McpState.DOWN, "failed while " + doing + ": " + message, error);
+    }
+
+    /**
+     * {@code waiting}, or a failure as soon as the stdio server's process exits: a server that dies at start
+     * is reported at once with its exit code, not after the whole connect timeout.
+     */
+    private static <T> CompletableFuture<T> untilExit(CompletableFuture<T> waiting, StdioClientTransport stdio, Deque<String> stderr,
+                                                      Duration limit) {
+        CompletableFuture<T> raced = new CompletableFuture<>();
+        waiting.whenComplete((value, error) -> {
+            if (error != null) {
+                raced.completeExceptionally(error);
+            } else {
+                raced.complete(value);
+            }
+        });
+        Thread.ofVirtual().name("mcp-stdio-exit").start(() -> {
+            long deadline = System.nanoTime() + limit.toNanos();
+            try {
+                Process process = process(stdio);
+                while (process == null && !raced.isDone() && System.nanoTime() < deadline) {
+                    Thread.sleep(10); // the transport starts the process inside connect; there is no event for it
+                    process = process(stdio);
+                }
+                if (process == null) {
+                    return;
+                }
+                Process started = process;
+                int code = CompletableFuture.anyOf(started.onExit(), raced).thenApply(x -> started.isAlive() ? -1 : started.exitValue())
+                        .get(limit.toNanos(), TimeUnit.NANOSECONDS);
+                if (code < 0 || raced.isDone()) {
+                    return;
+                }
+                // Its last words are read by the transport's own thread: give them a moment to arrive. (A server that
+                // dies within a few milliseconds of writing them can lose them: the transport stops reading stderr
+                // once the server's stdout has closed.)
+                long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+                while (ServerOutput.lastLine(stderr).isEmpty() && System.nanoTime() < settle) {
+                    Thread.sleep(10);
+                }
+                raced.completeExceptionally(new Failure(McpState.DOWN, "the server process exited at once (exit code " + code + ")", null));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // the connect timeout reports it
+            }
+        });
+        return raced;
     }
 
     private static Process process(StdioClientTransport transport) {

@@ -93,6 +93,21 @@ public final class Metrics {
         }
     }
 
+    /**
+     * A reply's {@code usage}, and the run's whole count with it ({@code runTotal}, as its journal has it).
+     * {@code metrics.json} keeps the run's count at the largest total seen, so a reply counted before a crash
+     * and replayed from the journal after it is counted once.
+     */
+    public void recordTokens(String runId, Tokens usage, Tokens runTotal) {
+        runTotals.merge(runId, runTotal, (a, b) -> b.total() >= a.total() ? b : a);
+        promptTokens.increment(usage.prompt());
+        completionTokens.increment(usage.completion());
+        totalTokens.increment(usage.total());
+    }
+
+    private final Map<String, Tokens> runTotals = new ConcurrentHashMap<>();
+    private final Map<String, Tokens> flushedRunTotals = new HashMap<>();
+
     public void recordTokens(String runId, Tokens tokens) {
         runTokens.merge(runId, tokens, Tokens::plus);
         promptTokens.increment(tokens.prompt());
@@ -192,6 +207,12 @@ public final class Metrics {
                 delta.runTokens.put(run, d);
             }
             flushedRunTokens.put(run, tokens);
+        });
+        runTotals.forEach((run, total) -> {
+            if (!total.equals(flushedRunTotals.get(run))) {
+                delta.runTotals.put(run, total);
+                flushedRunTotals.put(run, total);
+            }
         });
         registry.find("agent.errors").counters().forEach(counter -> {
             String kind = counter.getId().getTag("kind");

@@ -13,5 +13,7 @@ final class MetricsDelta {
 
     final Map<String, Tool> tools = new HashMap<>();
     final Map<String, Tokens> runTokens = new HashMap<>();
+    /** A run's whole count so far (from its journal): applied as "at least this much", so a crash and resume count it once. */
+    final Map<String, Tokens> runTotals = new HashMap<>();
     final Map<String, Long> errors = new HashMap<>();
 }

@@ -24,15 +24,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>
  * {"updated_at": "...",
  *  "tools":  {"read_file": {"count", "p50_ms", "p95_ms", "max_ms", "total_ms", "buckets": [[le_ms, n], ...]}},
- *  "tokens": {"overall": {"prompt", "completion", "total"}, "runs": {"&lt;run_id&gt;": {...}}},
+ *  "tokens": {"overall": {"prompt", "completion", "total"},
+ *             "days": {"2026-12-02": {"prompt", "completion", "total"}, ...},          (UTC, the last {@value #MAX_DAYS})
+ *             "runs": {"&lt;run_id&gt;": {"prompt", "completion", "total", "updated_at"}}},   (the {@value #MAX_RUNS} latest)
  *  "errors": {"&lt;kind&gt;": n}}
  * </pre>
  * Percentiles come from the merged latency histogram ({@code buckets}), so they stay right when
- * several processes add to the same file.
+ * several processes add to the same file. The token rollup is bounded: {@code overall} counts every
+ * token ever, {@code days} the last {@value #MAX_DAYS} days, {@code runs} the {@value #MAX_RUNS} runs
+ * updated last; older entries live on in the snapshots {@code agent archive} takes of this file.
  */
 public final class MetricsFile {
 
     private static final ReentrantLock IN_PROCESS = new ReentrantLock();
+    /** Runs kept by name in {@code tokens.runs}; the oldest are dropped past this (overall and days keep their tokens). */
+    static final int MAX_RUNS = 500;
+    /** Days kept in {@code tokens.days}. */
+    static final int MAX_DAYS = 92;
 
     private MetricsFile() {
     }
@@ -92,14 +100,56 @@ public final class MetricsFile {
         ObjectNode tokens = metrics.with("tokens");
         ObjectNode runs = tokens.with("runs");
         Tokens overall = tokens(tokens.path("overall"));
+        String now = Instant.now().toString();
+        Tokens added = Tokens.ZERO;
         for (var entry : delta.runTokens.entrySet()) {
             Tokens run = tokens(runs.path(entry.getKey())).plus(entry.getValue());
-            runs.set(entry.getKey(), tokensJson(run));
-            overall = overall.plus(entry.getValue());
+            runs.set(entry.getKey(), tokensJson(run).put("updated_at", now));
+            added = added.plus(entry.getValue());
         }
-        tokens.set("overall", tokensJson(overall));
+        for (var entry : delta.runTotals.entrySet()) {
+            // A run's count only grows to its largest total: what was counted before a crash is not counted again.
+            Tokens stored = tokens(runs.path(entry.getKey()));
+            Tokens total = entry.getValue();
+            Tokens d = new Tokens(Math.max(0, total.prompt() - stored.prompt()), Math.max(0, total.completion() - stored.completion()),
+                    Math.max(0, total.total() - stored.total()));
+            if (d.equals(Tokens.ZERO)) {
+                continue;
+            }
+            runs.set(entry.getKey(), tokensJson(stored.plus(d)).put("updated_at", now));
+            added = added.plus(d);
+        }
+        tokens.set("overall", tokensJson(overall.plus(added)));
+        if (!added.equals(Tokens.ZERO)) {
+            ObjectNode days = tokens.with("days");
+            String today = now.substring(0, 10);
+            days.set(today, tokensJson(tokens(days.path(today)).plus(added)));
+            bound(days, MAX_DAYS, java.util.Comparator.naturalOrder());
+        }
+        bound(runs, MAX_RUNS, java.util.Comparator.comparing((String name) -> instant(runs.path(name).path("updated_at").asText("")))
+                .thenComparing(java.util.Comparator.naturalOrder()));
         ObjectNode errors = metrics.with("errors");
         delta.errors.forEach((kind, n) -> errors.put(kind, errors.path(kind).asLong() + n));
+    }
+
+    /** Keeps the {@code max} fields of {@code node} that sort last. */
+    private static void bound(ObjectNode node, int max, java.util.Comparator<String> order) {
+        if (node.size() <= max) {
+            return;
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        names.sort(order);
+        node.remove(names.subList(0, names.size() - max));
+    }
+
+    /** By time, not by text (fraction digits vary); none or bad first. */
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
+        }
     }
 
     /** Linear interpolation inside the bucket that holds the quantile, as Prometheus' histogram_quantile does. */

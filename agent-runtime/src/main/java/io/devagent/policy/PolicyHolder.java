@@ -39,6 +39,11 @@ public final class PolicyHolder implements Supplier<Policy> {
     private final AtomicReference<Policy> current = new AtomicReference<>();
     private final AtomicLong seq = new AtomicLong();
     private final List<Consumer<ReloadResult>> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * The content of the file at the last attempt, accepted or rejected. The watcher reloads only when the
+     * content differs from it: a rejected file is rejected once, however often the directory changes after
+     * (the status file is written beside it), and a fixed file is picked up at its first change.
+     */
     private volatile String lastFileHash;
 
     private PolicyHolder(Path file, Environment env, Path statusFile, Policy initial, String fileHash) {
@@ -97,10 +102,10 @@ public final class PolicyHolder implements Supplier<Policy> {
         }
         String previous = current.get().version();
         ReloadResult result;
+        lastFileHash = fileHash(file); // read before the load: a change during it is seen by the next check
         try {
             Policy next = PolicyLoader.effective(PolicyLoader.load(file), env);
             current.set(next);
-            lastFileHash = fileHash(file);
             result = new ReloadResult(seq.incrementAndGet(), true, next.version(), previous, null, file.toString(),
                     Instant.now().toString(), trigger, next);
         } catch (PolicyException | RuntimeException e) {
@@ -145,10 +150,7 @@ public final class PolicyHolder implements Supplier<Policy> {
                         more.pollEvents();
                         more.reset();
                     }
-                    String hash = fileHash(file);
-                    if (!java.util.Objects.equals(hash, lastFileHash)) {
-                        reload("file changed");
-                    }
+                    reloadIfChanged();
                 }
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 // stopped
@@ -158,6 +160,15 @@ public final class PolicyHolder implements Supplier<Policy> {
             watcher.close();
             thread.interrupt();
         };
+    }
+
+    /** Reloads when the file's content is not the one last tried; the watcher's check. */
+    synchronized boolean reloadIfChanged() {
+        if (java.util.Objects.equals(fileHash(file), lastFileHash)) {
+            return false;
+        }
+        reload("file changed");
+        return true;
     }
 
     /** The last attempt, as the status file records it. */

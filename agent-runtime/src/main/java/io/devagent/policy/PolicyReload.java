@@ -19,7 +19,17 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PolicyReload {
 
     /** What came of the request: no runtime alive, no answer in time, or the runtime's result. */
-    public record Outcome(Kind kind, long pid, ReloadResult result, String message) {
+    public record Outcome(Kind kind, long pid, ReloadResult result, String message, String versionBefore) {
+        public Outcome(Kind kind, long pid, ReloadResult result, String message) {
+            this(kind, pid, result, message, null);
+        }
+
+        /** Whether the version in force is the one in force when the request was made: only then is it "unchanged". */
+        public boolean unchanged() {
+            return result != null && result.ok() && result.version().equals(versionBefore)
+                    && (result.previousVersion() == null || result.previousVersion().equals(result.version()));
+        }
+
         public enum Kind { NO_RUNTIME, SIGNAL_FAILED, NO_ANSWER, ANSWERED }
     }
 
@@ -33,7 +43,9 @@ public final class PolicyReload {
                     + " (no live pid in " + state.pidFile() + "); start one with 'agent run'");
         }
         long pid = owner.get().pid();
-        long before = PolicyHolder.status(state.policyStatus()).map(ReloadResult::seq).orElse(0L);
+        Optional<ReloadResult> last = PolicyHolder.status(state.policyStatus());
+        long before = last.map(ReloadResult::seq).orElse(0L);
+        String versionBefore = last.map(ReloadResult::version).orElse(null);
         Path statusDir = state.policyStatus().getParent();
         // Watched before the signal goes out: the runtime's answer is a new status file, and it may come at once.
         try (FileChanges changes = FileChanges.in(Files.createDirectories(statusDir))) {
@@ -48,11 +60,13 @@ public final class PolicyReload {
             }
             AtomicReference<ReloadResult> answer = new AtomicReference<>();
             boolean answered = changes.awaitUntil(System.nanoTime() + wait.toNanos(), () -> {
-                PolicyHolder.status(state.policyStatus()).filter(status -> status.seq() > before).ifPresent(answer::set);
+                // The answer to this signal, not a reload the file watcher made meanwhile.
+                PolicyHolder.status(state.policyStatus()).filter(status -> status.seq() > before && "SIGHUP".equals(status.trigger()))
+                        .ifPresent(answer::set);
                 return answer.get() != null;
             });
             if (answered) {
-                return new Outcome(Outcome.Kind.ANSWERED, pid, answer.get(), null);
+                return new Outcome(Outcome.Kind.ANSWERED, pid, answer.get(), null, versionBefore);
             }
         } catch (IOException e) {
             return new Outcome(Outcome.Kind.NO_ANSWER, pid, null, "cannot watch " + statusDir + " for the runtime's answer: " + e.getMessage());

@@ -141,7 +141,10 @@ public final class Agent {
         if (!recorded.goal().equals(redactor().redact(goal))) {
             throw new RunException("run " + runId + " already exists with another goal; give another --run-id");
         }
-        if (Snapshot.SUCCEEDED.equals(recorded.status()) || Snapshot.FAILED.equals(recorded.status())) {
+        // A retried AgentRun's pod (AGENT_RETRY_FAILED) goes on with a failed run; otherwise an ended run is reported as it ended.
+        boolean retry = Snapshot.FAILED.equals(recorded.status()) && config.env().flag("AGENT_RETRY_FAILED", false);
+        if (!retry && (Snapshot.SUCCEEDED.equals(recorded.status()) || Snapshot.FAILED.equals(recorded.status())
+                || Snapshot.CANCELLED.equals(recorded.status()))) {
             listener.finishedEarlier(runId);
             return new RunResult(runId, recorded.status(), recorded.answer(), recorded.currentStep(), recorded.tokens(),
                     recorded.message(), false);
@@ -167,9 +170,10 @@ public final class Agent {
                 throw new RunException(e.getMessage());
             }
             // A failed run can be resumed (after raising a limit, or freeing disk space); a succeeded one is done.
-            if (Snapshot.SUCCEEDED.equals(recovered.status())) {
+            if (Snapshot.SUCCEEDED.equals(recovered.status()) || Snapshot.CANCELLED.equals(recovered.status())) {
                 closeQuietly(journal);
-                throw new RunException("run " + runId + " has already finished (succeeded); there is nothing to resume");
+                throw new RunException("run " + runId + " has already " + (Snapshot.CANCELLED.equals(recovered.status())
+                        ? "been cancelled" : "finished (succeeded)") + "; there is nothing to resume");
             }
             Optional<ContextWindow> window;
             try {

@@ -97,7 +97,7 @@ public final class ApprovalDesk {
         try {
             checkpoints.writeSnapshot(new Snapshot(s.runId(), s.goal(), Snapshot.PAUSED, s.currentStep(), Instant.now().toString(),
                     s.createdAt(), s.model(), s.workspace(), s.tokens(), s.plan(), null, message, s.lastTool(), journalBytes, null,
-                    null, s.continuedFrom()));
+                    null, s.continuedFrom(), null, s.archive()));
         } catch (CheckpointException e) {
             throw new IOException(e.getMessage(), e); // the journal holds the answer: the snapshot is rebuilt from it
         }

@@ -8,7 +8,9 @@ package io.devagent.run;
 public final class RunControl {
 
     private volatile boolean pauseRequested;
+    private volatile boolean cancelRequested;
     private volatile String reason = "paused";
+    private volatile String pausedBy = io.devagent.checkpoint.Snapshot.BY_PERSON;
     private volatile Thread modelWaiter;
     private final io.devagent.approval.Approver approver;
 
@@ -24,6 +26,27 @@ public final class RunControl {
     /** Who answers a waiting call in this process; {@link io.devagent.approval.Approver#NONE}: nobody, the run stops and waits. */
     public io.devagent.approval.Approver approver() {
         return approver;
+    }
+
+    /** A pause asked by {@code by} ({@code Snapshot.BY_PERSON} or {@code BY_SHUTDOWN}): it decides whether a restart resumes the run. */
+    public void requestPause(String why, String by) {
+        pausedBy = by;
+        requestPause(why);
+    }
+
+    /** Ends the run at its next safe point as {@code cancelled}, a final status: it is never resumed. */
+    public void requestCancel(String why) {
+        cancelRequested = true;
+        requestPause(why);
+    }
+
+    public boolean cancelRequested() {
+        return cancelRequested;
+    }
+
+    /** Who asked for the pause; see {@link #requestPause(String, String)}. */
+    public String pausedBy() {
+        return pausedBy;
     }
 
     /**

@@ -87,7 +87,7 @@ final class RunLoop {
         }
         this.context = new ContextStep(state, messages, budget, new Compactor(budget, client, model), this.journal, audit, listener,
                 workspace, tools);
-        this.recorder = new RunRecorder(state, this.journal, audit, snapshots, metrics, config, redactor, listener, workspace, messages, changes);
+        this.recorder = new RunRecorder(state, this.journal, audit, snapshots, metrics, config, redactor, listener, workspace, messages, changes, control);
         this.turn = new ModelTurn(state, context, client, this.journal, audit, metrics, control, listener, recorder);
         RepeatGuard repeats = new RepeatGuard();
         repeats.replay(run.steps());
@@ -174,7 +174,7 @@ final class RunLoop {
                 reply = replied.reply();
             }
             state.tokens = state.tokens.plus(reply.usage());
-            metrics.recordTokens(state.runId, reply.usage());
+            metrics.recordTokens(state.runId, reply.usage(), state.tokens); // the run's total: counted once across a crash
             audit.append("model_response", responseEvent(attempt, reply, inProgress != null));
 
             List<ObjectNode> added = new ArrayList<>();

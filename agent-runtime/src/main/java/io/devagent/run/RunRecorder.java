@@ -39,10 +39,14 @@ final class RunRecorder {
     private final Workspace workspace;
     private final ContextMessages context;
     private final WorkspaceRecorder changes;
+    private final RunControl control;
+    /** Who paused the run (a person, the runtime's shutdown, the model's absence), for the snapshot. */
+    private String pausedBy;
 
     RunRecorder(RunState state, StepJournal journal, AuditLog audit, SnapshotWriter snapshots, Metrics metrics, AgentConfig config,
                 Redactor redactor, RunListener listener, Workspace workspace, ContextMessages context,
-                WorkspaceRecorder changes) {
+                WorkspaceRecorder changes, RunControl control) {
+        this.control = control;
         this.changes = changes;
         this.state = state;
         this.journal = journal;
@@ -80,7 +84,11 @@ final class RunRecorder {
     }
 
     RunResult pause(String why, boolean modelUnavailable) throws IOException, CheckpointException {
-        journal.status(Snapshot.PAUSED, null, why);
+        if (control.cancelRequested()) {
+            return finish(Snapshot.CANCELLED, null, why); // a cancel stops the run where a pause would, and ends it
+        }
+        pausedBy = modelUnavailable ? Snapshot.BY_MODEL : control.pausedBy();
+        journal.status(Snapshot.PAUSED, null, why, pausedBy);
         // The audit's last line is written before the snapshot tells readers (agent logs --follow) that the run stopped.
         audit.append("run_paused", Json.object().put("current_step", state.step).put("reason", why));
         audit.sync();
@@ -98,7 +106,7 @@ final class RunRecorder {
         if (message != null) {
             event.put("message", message);
         }
-        audit.append("run_finished", event);
+        audit.append(Snapshot.CANCELLED.equals(status) ? "run_cancelled" : "run_finished", event);
         audit.sync();
         saveSnapshot(status, answer, message);
         metrics.flush(config.state().metricsFile());
@@ -124,7 +132,8 @@ final class RunRecorder {
         Long pid = Snapshot.RUNNING.equals(status) ? PID : null;
         return new Snapshot(state.runId, redactor.redact(state.goal), status, state.step, Instant.now().toString(), state.createdAt,
                 state.model, workspace.root().toString(), state.tokens, redactor.redact(state.plan), redactor.redact(answer),
-                redactor.redact(message), state.lastTool, journal.bytes(), pid, null, state.continuedFrom);
+                redactor.redact(message), state.lastTool, journal.bytes(), pid, null, state.continuedFrom,
+                Snapshot.PAUSED.equals(status) ? pausedBy : null, null);
     }
 
     /** A call waits for a person's answer that nobody here can give: the run checkpoints itself as waiting and stops. */

@@ -82,7 +82,12 @@ final class StepJournal {
     }
 
     void status(String status, String answer, String message) throws IOException {
-        journal.status(status, redactor.redact(answer), redactor.redact(message));
+        status(status, answer, message, null);
+    }
+
+    /** With {@code by}: who paused the run, which decides whether a restart of the main runtime resumes it. */
+    void status(String status, String answer, String message, String by) throws IOException {
+        journal.status(status, redactor.redact(answer), redactor.redact(message), by);
     }
 
     long bytes() {

@@ -74,10 +74,14 @@ public final class RunIndex {
     private FileTime listedDirTime;
     private long listedAtMillis;
     private volatile View view = View.EMPTY;
+    private final RunLiveness liveness;
+    /** The {@code running} runs whose owner was gone at the last refresh: shown {@code interrupted}. */
+    private java.util.Set<String> interrupted = java.util.Set.of();
 
     RunIndex(StateDir state, Checkpoints checkpoints) {
         this.state = state;
         this.checkpoints = checkpoints;
+        this.liveness = new RunLiveness(state);
     }
 
     /** The last view built; {@link View#EMPTY} before the first {@link #refresh()}. */
@@ -119,6 +123,15 @@ public final class RunIndex {
             snapshot.ifPresent(s -> next.put(id, new Entry(stamp, s, Checkpoints.updatedAt(s))));
         }
         changed |= next.size() != entries.size();
+        // A run's owner can die with no file changing: the lock of every running run is looked at each time.
+        java.util.Set<String> dead = new java.util.HashSet<>();
+        next.forEach((id, entry) -> {
+            if (Snapshot.RUNNING.equals(entry.snapshot().status()) && !liveness.owned(id)) {
+                dead.add(id);
+            }
+        });
+        changed |= !dead.equals(interrupted);
+        interrupted = dead;
         entries.clear();
         entries.putAll(next);
         long now = System.nanoTime();
@@ -134,13 +147,14 @@ public final class RunIndex {
         List<Snapshot> sorted = new ArrayList<>(order.size());
         Map<String, Snapshot> byId = new HashMap<>(next.size() * 2);
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (String status : List.of(Snapshot.RUNNING, Snapshot.PAUSED, Snapshot.SUCCEEDED, Snapshot.FAILED)) {
+        for (String status : List.of(Snapshot.RUNNING, Snapshot.INTERRUPTED, Snapshot.PAUSED, Snapshot.SUCCEEDED, Snapshot.FAILED)) {
             counts.put(status, 0L);
         }
         for (Entry entry : order) {
-            sorted.add(entry.snapshot());
-            byId.put(entry.snapshot().runId(), entry.snapshot());
-            counts.merge(Objects.requireNonNullElse(entry.snapshot().status(), "unknown"), 1L, Long::sum);
+            Snapshot shown = dead.contains(entry.snapshot().runId()) ? entry.snapshot().withStatus(Snapshot.INTERRUPTED) : entry.snapshot();
+            sorted.add(shown);
+            byId.put(shown.runId(), shown);
+            counts.merge(Objects.requireNonNullElse(shown.status(), "unknown"), 1L, Long::sum);
         }
         now = System.nanoTime();
         View built = new View(Collections.unmodifiableList(sorted), Collections.unmodifiableMap(byId),

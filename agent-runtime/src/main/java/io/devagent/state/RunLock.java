@@ -83,6 +83,38 @@ public final class RunLock implements Closeable {
         }
     }
 
+    /**
+     * Whether some live process holds the lock now: this one (a run in flight here), or another
+     * (found by trying the lock and letting it go at once). A missing file is not held. Readers use
+     * it to tell a {@code running} run whose owner died ({@code interrupted}) from a live one.
+     */
+    public static boolean held(Path lockFile) {
+        Path key;
+        try {
+            key = key(lockFile);
+        } catch (IOException e) {
+            return false; // no checkpoint directory: nobody runs it
+        }
+        if (HELD.putIfAbsent(key, RESERVED) != null) {
+            return true; // held, or being taken, by this very process
+        }
+        // Read-only and shared: a reader with no write access to the state directory can still tell.
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ)) {
+            FileLock probe = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false; // no lock file: the run never started in a process that could still hold it
+        } finally {
+            HELD.remove(key, RESERVED);
+        }
+    }
+
     /** The lock file's identity in {@link #HELD}; its directory must exist. */
     private static Path key(Path lockFile) throws IOException {
         return lockFile.toAbsolutePath().getParent().toRealPath().resolve(lockFile.getFileName());

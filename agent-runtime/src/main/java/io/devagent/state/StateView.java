@@ -26,41 +26,70 @@ public final class StateView {
     private final StateDir state;
     private final Checkpoints checkpoints;
     private final RunIndex index;
+    private final RunLiveness liveness;
 
     public StateView(StateDir state) {
         this.state = state;
         this.checkpoints = new Checkpoints(state);
         this.index = new RunIndex(state, checkpoints);
+        this.liveness = new RunLiveness(state);
     }
 
     public StateDir state() {
         return state;
     }
 
-    /** Every run's latest snapshot, most recently updated first. */
+    /** Every run's latest snapshot, most recently updated first; a {@code running} run nobody holds shows {@code interrupted}. */
     public List<Snapshot> runs() {
-        return checkpoints.list();
+        return checkpoints.list().stream().map(liveness::shown).toList();
     }
 
+    /** A run's latest snapshot, its status as {@link RunLiveness} shows it. */
     public Optional<Snapshot> run(String runId) {
-        return checkpoints.snapshot(runId);
+        return checkpoints.snapshot(runId).map(liveness::shown);
     }
 
     public Optional<Snapshot> latest() {
-        return checkpoints.latest();
+        return checkpoints.latest().map(liveness::shown);
     }
 
     public boolean exists(String runId) {
         return checkpoints.exists(runId);
     }
 
-    /** Verifies a run's audit chain. */
+    /** Verifies a run's audit chain, archived or not. */
     public AuditVerifier.Result verifyAudit(String runId) throws IOException {
-        var file = state.auditLog(runId);
+        var file = auditFile(runId);
         if (!Files.exists(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "no audit log for run " + runId);
         }
         return AuditVerifier.verify(file, runId);
+    }
+
+    /**
+     * Where a run's audit log can be read: {@code audit/run-<id>.jsonl}, or, once {@code agent archive} moved
+     * it, a readable copy of the archive its snapshot names. An archive that is gone is reported with its path.
+     */
+    public java.nio.file.Path auditFile(String runId) throws IOException {
+        var live = state.auditLog(requireValid(runId));
+        if (Files.exists(live)) {
+            return live;
+        }
+        Optional<String> archived = checkpoints.snapshot(runId).map(Snapshot::archive);
+        if (archived.isEmpty()) {
+            return live;
+        }
+        var gz = java.nio.file.Path.of(archived.get());
+        if (!Files.exists(gz)) {
+            throw new java.nio.file.NoSuchFileException(gz.toString(), null,
+                    "the audit log of run " + runId + " was archived to " + gz + ", which is no longer there");
+        }
+        return io.devagent.audit.ArchivedLog.readable(gz);
+    }
+
+    /** Where {@code agent archive} put the run's audit log, if it did. */
+    public Optional<String> archivedAt(String runId) {
+        return checkpoints.snapshot(runId).map(Snapshot::archive);
     }
 
     public ObjectNode metrics() {
@@ -82,23 +111,23 @@ public final class StateView {
 
     /** The last {@code limit} events of a run's audit log (none when it has no log yet). */
     public AuditReader.Page auditTail(String runId, int limit) throws IOException {
-        return AuditReader.tail(state.auditLog(requireValid(runId)), limit);
+        return AuditReader.tail(auditFile(runId), limit);
     }
 
     /** Up to {@code limit} events of a run's audit log from {@code fromSeq} on. */
     public AuditReader.Page auditFrom(String runId, long fromSeq, int limit) throws IOException {
-        return AuditReader.from(state.auditLog(requireValid(runId)), fromSeq, limit);
+        return AuditReader.from(auditFile(runId), fromSeq, limit);
     }
 
     /** The byte offset of the first event at or after {@code seq}, or of the end when {@code seq} is 0 or less: where a follower starts. */
     public long auditOffset(String runId, long seq) throws IOException {
-        var file = state.auditLog(requireValid(runId));
+        var file = auditFile(runId);
         return seq <= 0 ? AuditReader.end(file) : AuditReader.offsetOf(file, seq);
     }
 
     /** The complete events appended from {@code offset} on, at most about {@code maxBytes}. */
     public AuditReader.Chunk auditSince(String runId, long offset, int maxBytes) throws IOException {
-        return AuditReader.readFrom(state.auditLog(requireValid(runId)), offset, maxBytes);
+        return AuditReader.readFrom(auditFile(runId), offset, maxBytes);
     }
 
     /** The main runtime named by {@code agent.pid} when it is alive. */

@@ -274,4 +274,44 @@ class MetricsTest {
         assertTokens(all.path("tokens").path("overall"), 10L * runs, 5L * runs, 15L * runs);
         assertToolConsistent(all.path("tools").path("read_file"), runs);
     }
+
+    @Test
+    void aReplyCountedBeforeACrashAndReplayedAfterItIsCountedOnce() throws Exception {
+        Metrics beforeCrash = new Metrics();
+        beforeCrash.recordTokens("run-c", new Tokens(8, 2, 10), new Tokens(8, 2, 10));
+        beforeCrash.recordTokens("run-c", new Tokens(4, 1, 5), new Tokens(12, 3, 15)); // journaled, not yet committed
+        beforeCrash.flush(file());
+
+        // The resumed run replays the journaled reply (its total is 15 again), then goes on.
+        Metrics afterCrash = new Metrics();
+        afterCrash.recordTokens("run-c", new Tokens(4, 1, 5), new Tokens(12, 3, 15));
+        afterCrash.recordTokens("run-c", new Tokens(6, 1, 7), new Tokens(18, 4, 22));
+        afterCrash.flush(file());
+
+        JsonNode json = read();
+        assertTokens(json.at("/tokens/runs/run-c"), 18, 4, 22);
+        assertTokens(json.at("/tokens/overall"), 18, 4, 22);
+        assertThat(json.at("/tokens/days").size()).isEqualTo(1);
+        assertTokens(json.at("/tokens/days").elements().next(), 18, 4, 22);
+    }
+
+    @Test
+    void theTokenRollupKeepsTheLatestRunsByNameAndCountsEveryToken() throws Exception {
+        int runs = MetricsFile.MAX_RUNS + 25;
+        for (int i = 0; i < runs; i++) {
+            Metrics metrics = new Metrics(); // one process per run, as local runs are
+            metrics.recordTokens(String.format("run-%04d", i), new Tokens(2, 1, 3), new Tokens(2, 1, 3));
+            metrics.flush(file());
+        }
+        JsonNode json = read();
+        assertThat(json.at("/tokens/runs").size()).isEqualTo(MetricsFile.MAX_RUNS);
+        assertThat(json.at("/tokens/runs").has("run-0000")).isFalse();
+        assertThat(json.at("/tokens/runs").has(String.format("run-%04d", runs - 1))).isTrue();
+        assertTokens(json.at("/tokens/overall"), 2L * runs, runs, 3L * runs);
+        long days = 0;
+        for (JsonNode day : json.at("/tokens/days")) {
+            days += day.path("total").asLong();
+        }
+        assertThat(days).isEqualTo(3L * runs);
+    }
 }

@@ -59,6 +59,7 @@ class RunIndexTest {
 
         // A run that can still change (failed runs can be resumed) checkpoints again: only it is read, and it moves to the top.
         snapshot("run-0098", Snapshot.RUNNING, 99, T0.plusSeconds(10_000));
+        RunLock owner = RunLock.tryAcquire(state.checkpointDir("run-0098").resolve("lock")).orElseThrow();
         RunIndex.View moved = view.index().refresh();
         assertThat(moved.parsed()).isEqualTo(1);
         assertThat(moved.runs().get(0).runId()).isEqualTo("run-0098");
@@ -67,6 +68,14 @@ class RunIndexTest {
         assertThat(moved.counts().get(Snapshot.FAILED)).isEqualTo(71L);
         assertThat(moved.run("run-0098").orElseThrow().status()).isEqualTo(Snapshot.RUNNING);
         assertThat(view.index().current()).isSameAs(moved);
+
+        // Its owner goes away with no file changing: the next refresh shows it interrupted.
+        owner.close();
+        RunIndex.View orphaned = view.index().refresh();
+        assertThat(orphaned.run("run-0098").orElseThrow().status()).isEqualTo(Snapshot.INTERRUPTED);
+        assertThat(orphaned.counts().get(Snapshot.INTERRUPTED)).isEqualTo(1L);
+        assertThat(orphaned.counts().get(Snapshot.RUNNING)).isZero();
+        assertThat(view.run("run-0098").orElseThrow().status()).isEqualTo(Snapshot.INTERRUPTED);
     }
 
     @Test

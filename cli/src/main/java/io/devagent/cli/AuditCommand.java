@@ -53,13 +53,15 @@ final class AuditCommand implements Runnable {
             try {
                 result = view.verifyAudit(runId);
             } catch (NoSuchFileException e) {
-                err.println("error: no audit log for run '" + runId + "' (" + e.getFile() + ")");
+                err.println("error: " + (e.getReason() != null ? e.getReason() : "no audit log for run '" + runId + "' (" + e.getFile() + ")"));
                 return ExitCodes.FAILED;
             } catch (IOException e) {
                 err.println("error: cannot read the audit log of run " + runId + ": " + e.getMessage());
                 return ExitCodes.FAILED;
             }
-            String file = context.state(env).auditLog(runId).toString();
+            java.nio.file.Path live = context.state(env).auditLog(runId);
+            // An archived run's chain is read from its archive (agent archive), and named so.
+            String file = java.nio.file.Files.exists(live) ? live.toString() : view.archivedAt(runId).orElse(live.toString());
             if (json) {
                 var node = Json.object().put("run_id", runId).put("ok", result.ok()).put("events", result.events());
                 if (!result.ok()) {

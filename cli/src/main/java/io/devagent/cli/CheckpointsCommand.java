@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 /** {@code agent checkpoints list | show [ID] | resume ID}. */
 @Command(name = "checkpoints", mixinStandardHelpOptions = true,
         description = "List, inspect and resume runs from their checkpoints.",
-        subcommands = {CheckpointsCommand.ListRuns.class, CheckpointsCommand.Show.class, CheckpointsCommand.Resume.class})
+        subcommands = {CheckpointsCommand.ListRuns.class, CheckpointsCommand.Show.class, CheckpointsCommand.Resume.class,
+                CheckpointsCommand.Pause.class})
 final class CheckpointsCommand implements Runnable {
 
     @Spec
@@ -29,7 +30,7 @@ final class CheckpointsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list, show or resume");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list, show, resume or pause");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Runs with status, current_step, updated_at and goal, newest first.")
@@ -114,4 +115,20 @@ final class CheckpointsCommand implements Runnable {
     }
 
 
+    @Command(name = "pause", mixinStandardHelpOptions = true,
+            description = {"Pause run ID at its next safe point, as a person: a restarting main runtime leaves it alone.",
+                    "It is reached through the main runtime, else its own process, else its checkpoint."})
+    static final class Pause extends SteerCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "ID")
+        String runId;
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why (kept in the snapshot and the audit log)")
+        String reason;
+        @Option(names = "--json", description = "Print one JSON object: run_id, status, via")
+        boolean json;
+
+        @Override
+        public Integer call() throws PolicyException {
+            return steer(runId, false, reason, json);
+        }
+    }
 }

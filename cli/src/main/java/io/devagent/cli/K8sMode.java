@@ -106,11 +106,8 @@ final class K8sMode {
     // ---------------------------------------------------------------- run
 
     int run(RunRequest request, boolean json, boolean detach) {
+        // No URL: the operator's default model (the chart's model values); without one the AgentRun says so in its status.
         String modelUrl = Optional.ofNullable(request.modelUrl()).or(() -> env.get("LLM_BASE_URL")).orElse(null);
-        if (modelUrl == null) {
-            err.println("error: agent --k8s run needs the model's URL as the cluster reaches it: --model-url URL (or LLM_BASE_URL)");
-            return ExitCodes.USAGE;
-        }
         if (request.name() != null && (!request.name().matches(Names.DNS_SUBDOMAIN) || request.name().length() > 63)) {
             err.println("error: --run-id " + request.name() + " cannot name an AgentRun: lower-case letters, digits, '-' and '.', at most 63");
             return ExitCodes.USAGE;
@@ -139,7 +136,7 @@ final class K8sMode {
             workspace = new AgentRunSpec.Workspace(null, new AgentRunSpec.Pvc(parts[0], parts.length > 1 ? parts[1] : null));
         }
         AgentRunSpec spec = new AgentRunSpec(request.goal(), workspace,
-                new AgentRunSpec.Model(modelUrl, Optional.ofNullable(request.modelName()).or(() -> env.get("LLM_MODEL")).orElse(null), apiKey),
+                K8sModelChoice.of(modelUrl, Optional.ofNullable(request.modelName()).or(() -> env.get("LLM_MODEL")).orElse(null), apiKey),
                 request.policy(), request.maxSteps(), null,
                 request.storage() == null ? null : new AgentRunSpec.Storage(request.storage(), null), request.image());
         return withCluster(cluster -> {
@@ -239,7 +236,7 @@ final class K8sMode {
         int steps = status.getCurrentStep() == null ? 0 : status.getCurrentStep();
         long tokens = status.getTokens() == null ? 0 : status.getTokens();
         if (json) {
-            ObjectNode node = Json.object().put("run_id", name).put("status", localStatus(status.getPhase()));
+            ObjectNode node = Json.object().put("run_id", name).put("status", K8sRunStatus.local(status));
             if (status.getAnswer() == null) {
                 node.putNull("answer");
             } else {
@@ -299,7 +296,7 @@ final class K8sMode {
                 for (AgentRun run : runs) {
                     AgentRunStatus s = Optional.ofNullable(run.getStatus()).orElseGet(AgentRunStatus::new);
                     ObjectNode node = array.addObject().put("run_id", run.getMetadata().getName()).put("goal", run.spec().goal())
-                            .put("status", localStatus(s.getPhase())).put("phase", s.getPhase())
+                            .put("status", K8sRunStatus.local(s)).put("phase", s.getPhase())
                             .put("current_step", s.getCurrentStep() == null ? 0 : s.getCurrentStep())
                             .put("tokens", s.getTokens() == null ? 0 : s.getTokens())
                             .put("updated_at", s.getReportedAt()).put("created_at", run.getMetadata().getCreationTimestamp());
@@ -316,7 +313,8 @@ final class K8sMode {
             for (AgentRun run : runs) {
                 AgentRunStatus s = Optional.ofNullable(run.getStatus()).orElseGet(AgentRunStatus::new);
                 String goal = Optional.ofNullable(run.spec().goal()).orElse("").replaceAll("\\s+", " ");
-                out.printf("%-32s %-10s %5d %9d  %-20s  %s%n", run.getMetadata().getName(), Optional.ofNullable(s.getPhase()).orElse("-"),
+                out.printf("%-32s %-10s %5d %9d  %-20s  %s%n", run.getMetadata().getName(),
+                        "interrupted".equals(K8sRunStatus.local(s)) ? "Interrupted" : Optional.ofNullable(s.getPhase()).orElse("-"),
                         s.getCurrentStep() == null ? 0 : s.getCurrentStep(), s.getTokens() == null ? 0 : s.getTokens(),
                         Optional.ofNullable(run.getMetadata().getCreationTimestamp()).orElse(""),
                         goal.length() > 60 ? goal.substring(0, 60) + "…" : goal);
@@ -361,6 +359,9 @@ final class K8sMode {
                 if (!json) {
                     err.println("unsuspended AgentRun " + cluster.namespace() + "/" + name);
                 }
+            }
+            if (run.getStatus() != null && AgentRunStatus.FAILED.equals(run.getStatus().getPhase())) {
+                generation = K8sRetry.ask(resource, run, json ? null : err); // issue 16: a Failed run goes on from its checkpoint
             }
             return follow(cluster, name, json, generation);
         });

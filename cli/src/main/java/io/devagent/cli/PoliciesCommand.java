@@ -107,8 +107,8 @@ final class PoliciesCommand implements Runnable {
                 out.println(Json.write(result));
             } else if (result.ok()) {
                 out.println("reloaded: policy version " + result.version() + " is in force"
-                        + (result.previousVersion() == null || result.previousVersion().equals(result.version())
-                        ? " (unchanged)" : " (was " + result.previousVersion() + ")"));
+                        + (outcome.unchanged() ? " (unchanged)"
+                        : " (was " + (outcome.versionBefore() != null ? outcome.versionBefore() : result.previousVersion()) + ")"));
             } else {
                 err.println("rejected: " + result.error() + "; version " + result.version() + " stays in force");
             }

@@ -15,6 +15,7 @@ import io.devagent.policy.PolicyHolder;
 import io.devagent.run.Agent;
 import io.devagent.run.AgentConfig;
 import io.devagent.run.RunControl;
+import io.devagent.state.ControlRequest;
 import io.devagent.run.RunException;
 import io.devagent.run.RunListener;
 import io.devagent.run.RunResult;
@@ -216,9 +217,11 @@ final class RunSession {
         // In a pod the operator started, progress also goes into the AgentRun's status (the runtime's fields only).
         Optional<StatusReporter> reporter = StatusReporter.fromEnvironment(env,
                 Redactor.from(config.env(), config.policy().get().redact()), err);
+        java.util.concurrent.atomic.AtomicReference<String> current = new java.util.concurrent.atomic.AtomicReference<>();
         RunListener listener = new RunListener() {
             @Override
             public void started(String runId, boolean resumed) {
+                current.set(runId);
                 if (!json) {
                     out.println("run_id: " + runId);
                     out.flush();
@@ -248,7 +251,8 @@ final class RunSession {
         RunControl control = new RunControl(approver);
         RunResult result;
         try (AutoCloseable report = () -> reporter.ifPresent(StatusReporter::close);
-             AutoCloseable ignored = SignalPause.arm(control, approver instanceof TerminalApprover t ? t::cancel : () -> { });
+             AutoCloseable ignored = SignalPause.arm(control, () -> ControlRequest.take(config.state(), current.get()),
+                     approver instanceof TerminalApprover t ? t::cancel : () -> { });
              AutoCloseable policyWatch = watchPolicyFile();
              McpTools mcp = McpTools.forLocalRun(config, err)) {
             result = execution.run(mcp.agent(config), control, listener);
@@ -319,6 +323,8 @@ final class RunSession {
                     + "paused at step " + result.steps()
                     + (handedOff && !result.modelUnavailable() && result.message() != null ? " (" + result.message() + ")" : "")
                     + "; continue with: agent checkpoints resume " + result.runId());
+        } else if (io.devagent.checkpoint.Snapshot.CANCELLED.equals(result.status())) {
+            err.println("run " + result.runId() + " cancelled at step " + result.steps() + ": " + result.message());
         } else {
             err.println("error: run " + result.runId() + " failed at step " + result.steps() + ": " + result.message());
         }

@@ -1,6 +1,7 @@
 package io.devagent.cli;
 
 import io.devagent.run.RunControl;
+import io.devagent.state.ControlRequest;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,16 +21,24 @@ final class SignalPause {
     }
 
     /** Arms the hook for one run; returns a handle that disarms it when the run is over. */
-    static AutoCloseable arm(RunControl control) {
-        return arm(control, () -> {
+    static AutoCloseable arm(RunControl control, java.util.function.Supplier<java.util.Optional<ControlRequest>> asked) {
+        return arm(control, asked, () -> {
         });
     }
 
     /** With {@code alsoOnSignal}: what else stops waiting when the signal comes (a question at the terminal). */
-    static AutoCloseable arm(RunControl control, Runnable alsoOnSignal) {
+    static AutoCloseable arm(RunControl control, java.util.function.Supplier<java.util.Optional<ControlRequest>> asked,
+                             Runnable alsoOnSignal) {
         Thread hook = new Thread(() -> {
             signalled = true;
-            control.requestPause("paused by a signal (SIGINT or SIGTERM)");
+            // agent checkpoints pause / agent cancel leave what they ask beside the run before they signal.
+            java.util.Optional<ControlRequest> request = asked.get();
+            if (request.isPresent() && ControlRequest.CANCEL.equals(request.get().action())) {
+                control.requestCancel(request.get().reason());
+            } else {
+                control.requestPause(request.map(ControlRequest::reason).orElse("paused by a signal (SIGINT or SIGTERM)"),
+                        io.devagent.checkpoint.Snapshot.BY_PERSON);
+            }
             alsoOnSignal.run();
             try {
                 DONE.await(GRACE_SECONDS, TimeUnit.SECONDS);

@@ -88,6 +88,36 @@ class ArchiveTest {
     }
 
     @Test
+    void anArchivedRunStaysReadableOrSaysWhereItWent() throws Exception {
+        server.script(Reply.toolCall("list_files", "{\"path\":\".\"}"), Reply.text("done"));
+        assertThat(fx.agent("run", "first", "--run-id", "old-1").exit()).isZero();
+        Path elsewhere = root.resolve("long-term");
+        assertThat(fx.agent("archive", "--older-than", "0", "--to", elsewhere.toString()).exit()).isZero();
+        assertThat(fx.state.resolve("audit/run-old-1.jsonl")).doesNotExist();
+
+        // The snapshot names the archive; the listing shows it as archived.
+        JsonNode shown = Json.parse(fx.agent("checkpoints", "show", "old-1").out());
+        Path archive = Path.of(shown.path("archive").asText());
+        assertThat(archive).exists().startsWith(elsewhere).hasFileName("run-old-1.jsonl.gz");
+        assertThat(Json.parse(fx.agent("checkpoints", "list", "--json").out()).get(0).path("archive").asText()).isEqualTo(archive.toString());
+
+        // audit verify and the log readers (the dashboard's /logs) read the archive.
+        CliFixture.Outcome verify = fx.agent("audit", "verify", "old-1");
+        assertThat(verify.exit()).as(verify.err()).isZero();
+        assertThat(verify.out()).startsWith("ok: " + archive + ": ");
+        var page = new io.devagent.state.StateView(io.devagent.state.StateDir.resolve(java.util.Optional.of(fx.state),
+                new io.devagent.config.Environment(fx.vars))).auditTail("old-1", 100);
+        assertThat(page.events()).extracting(e -> e.json().path("type").asText()).contains("run_started", "tool_result", "run_finished");
+
+        // An archive moved away is named, not mistaken for a run without a log.
+        Files.delete(archive);
+        CliFixture.Outcome gone = fx.agent("audit", "verify", "old-1");
+        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(gone.err()).isEqualTo("error: the audit log of run old-1 was archived to " + archive + ", which is no longer there"
+                + System.lineSeparator());
+    }
+
+    @Test
     void recentRunsAreKeptAndBadAgesAreRefused() throws Exception {
         server.script(Reply.text("done"));
         assertThat(fx.agent("run", "recent", "--run-id", "recent-1").exit()).isZero();

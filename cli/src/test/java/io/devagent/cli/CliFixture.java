@@ -90,4 +90,29 @@ final class CliFixture {
     String err(String name) throws IOException {
         return Files.readString(state.getParent().resolve(name + ".err"));
     }
+
+    /** Starts the main runtime ({@code agent run}) as child process {@code name}; returns once it has written agent.pid and listens. */
+    Process startRuntime(String name) throws Exception {
+        Process runtime = spawnNamed(name, "run");
+        Path pidFile = state.resolve("agent.pid");
+        io.devagent.testkit.Await.until("the main runtime " + name + " to be ready", state, java.time.Duration.ofSeconds(60), () -> {
+            if (!runtime.isAlive()) {
+                throw new AssertionError("the main runtime exited " + runtime.exitValue() + ": " + err(name));
+            }
+            return io.devagent.state.PidFile.read(pidFile).map(io.devagent.state.PidFile.Owner::pid)
+                    .equals(java.util.Optional.of(runtime.pid())) && Files.exists(state.resolve("agent.sock"));
+        });
+        return runtime;
+    }
+
+    /** The run's snapshot as {@code agent checkpoints show} prints it (an empty object when it cannot). */
+    com.fasterxml.jackson.databind.JsonNode snapshot(String runId) throws Exception {
+        Outcome show = agent("checkpoints", "show", runId);
+        return show.exit() == 0 ? io.devagent.json.Json.parse(show.out()) : io.devagent.json.Json.object();
+    }
+
+    /** The run's status as readers show it. */
+    String status(String runId) throws Exception {
+        return snapshot(runId).path("status").asText();
+    }
 }

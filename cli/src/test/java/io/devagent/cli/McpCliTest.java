@@ -146,6 +146,23 @@ class McpCliTest {
     }
 
     @Test
+    void aStdioServerThatExitsIsReportedAtOnceWithItsExitCodeAndItsLastWords() throws Exception {
+        ObjectNode tree = EndpointsFile.newTree();
+        // A long connect timeout: only the exit, not the clock, can end this check with "exited at once".
+        ObjectNode dying = EndpointsFile.addEndpoint(tree).put("name", "dying").put("transport", "stdio").put("connectTimeoutSeconds", 300);
+        dying.putArray("command").add("sh").add("-c").add("echo 'starting' >&2; echo 'Error: cannot open /no/such.db' >&2; "
+                + "echo '    at open (server.js:3:9)' >&2; echo '    at main (server.js:9:1)' >&2; sleep 0.5; exit 3");
+        EndpointsFile.write(endpointsFile(), tree);
+
+        CliFixture.Outcome check = fx.agent("mcp", "check");
+
+        assertThat(check.exit()).isEqualTo(1);
+        assertThat(check.out()).containsPattern("dying\\s+down\\s+the server process exited at once \\(exit code 3\\); "
+                + "its last output: Error: cannot open /no/such.db");
+        assertThat(check.out() + check.err()).doesNotContain("server.js").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
     void aBrokenEndpointsFileIsABadUsageError() throws Exception {
         Files.createDirectories(endpointsFile().getParent());
         Files.writeString(endpointsFile(), "{\"endpoints\": [{\"name\": \"x\", \"transport\": \"carrier-pigeon\", \"url\": \"http://x\"}]}");

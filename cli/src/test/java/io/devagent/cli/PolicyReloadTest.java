@@ -123,6 +123,34 @@ class PolicyReloadTest {
     }
 
     @Test
+    void aBrokenFileIsRejectedOnceAndTheFixedFileIsPickedUpByItself() throws Exception {
+        CliFixture.Outcome detached = fx.agent("run", "List forever", "--run-id", "live", "--detach");
+        assertThat(detached.exit()).as(detached.err()).isZero();
+        awaitToolResults(1);
+        String v0 = status().path("version").asText();
+
+        Files.writeString(policyFile, "limits: {maxSteps: [unclosed\n");
+        await("the broken file to be rejected", () -> !status().path("ok").asBoolean(true));
+        // What the runtime writes beside the file (its status, a reload asked by hand) does not make it try the file again.
+        CliFixture.Outcome byHand = fx.agent("policies", "reload");
+        assertThat(byHand.exit()).isEqualTo(1);
+        Files.writeString(policyFile.resolveSibling("notes.txt"), "written beside the policy\n");
+
+        Files.writeString(policyFile, "limits: {maxSteps: 400}\n");
+        await("the fixed file to be picked up", () -> status().path("ok").asBoolean() && !status().path("version").asText().equals(v0));
+        assertThat(status().path("trigger").asText()).isEqualTo("file changed");
+        String log = fx.out("runtime");
+        assertThat(log.split("policy rejected \\(file changed\\)", -1)).hasSize(2); // exactly one rejection for the one broken change
+        assertThat(log).contains("policy rejected (SIGHUP)").contains("policy reloaded (file changed)");
+        // The run's audit: one rejection by the watcher, one by hand, one acceptance.
+        assertThat(events("policy_reloaded")).hasSize(3);
+
+        CliFixture.Outcome same = fx.agent("policies", "reload");
+        assertThat(same.exit()).as(same.err()).isZero();
+        assertThat(same.out()).contains("(unchanged)");
+    }
+
+    @Test
     void reloadWithoutARuntimeSaysSo() throws Exception {
         runtime.destroy();
         runtime.waitFor(30, TimeUnit.SECONDS);

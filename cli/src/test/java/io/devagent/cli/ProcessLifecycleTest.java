@@ -52,8 +52,9 @@ class ProcessLifecycleTest {
         assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(agent.exitValue()).isEqualTo(137);
 
+        // The snapshot still says running, but its owner is dead: readers show it interrupted.
         JsonNode stale = Json.parse(fx.agent("checkpoints", "show", "kill-1").out());
-        assertThat(stale.path("status").asText()).isEqualTo("running");
+        assertThat(stale.path("status").asText()).isEqualTo("interrupted");
         assertThat(stale.path("current_step").asInt()).isEqualTo(3);
 
         CliFixture.Outcome resumed = fx.agent("checkpoints", "resume", "kill-1", "--json");

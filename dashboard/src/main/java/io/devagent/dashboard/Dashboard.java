@@ -50,8 +50,8 @@ import java.util.logging.Logger;
 public final class Dashboard implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Dashboard.class.getName());
-    private static final List<String> STATUSES = List.of(Snapshot.RUNNING, Snapshot.PAUSED, Snapshot.AWAITING_APPROVAL,
-            Snapshot.SUCCEEDED, Snapshot.FAILED);
+    private static final List<String> STATUSES = List.of(Snapshot.RUNNING, Snapshot.INTERRUPTED, Snapshot.PAUSED, Snapshot.AWAITING_APPROVAL,
+            Snapshot.SUCCEEDED, Snapshot.FAILED, Snapshot.CANCELLED);
     private static final int GOAL_CHARS = 300;
 
     private final Vertx vertx;
@@ -161,6 +161,7 @@ public final class Dashboard implements AutoCloseable {
         router.get("/policies").handler(this::policies);
         router.post("/policies/reload").handler(this::reload);
         new ApprovalRoutes(vertx, view).register(router);
+        RunControlRoutes.mount(router, vertx, view); // POST /runs/<id>/pause and /cancel
 
         router.route().failureHandler(this::failure);
         router.errorHandler(404, ctx -> Http.error(ctx, 404, "no such route: " + ctx.request().method() + " " + ctx.request().path()));
@@ -248,6 +249,9 @@ public final class Dashboard implements AutoCloseable {
         }
         if (s.continuedFrom() != null) {
             row.put("continued_from", s.continuedFrom()); // a follow-up (agent run --continue) of that run
+        }
+        if (s.archive() != null) {
+            row.put("archive", s.archive()); // archived: its log is read from there
         }
         if (s.message() != null) {
             row.put("message", s.message().length() > GOAL_CHARS ? s.message().substring(0, GOAL_CHARS) + "…" : s.message());

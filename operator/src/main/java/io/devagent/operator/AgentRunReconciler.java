@@ -127,7 +127,7 @@ public final class AgentRunReconciler implements Reconciler<AgentRun> {
     @Override
     public UpdateControl<AgentRun> reconcile(AgentRun run, Context<AgentRun> context) {
         AgentRunStatus previous = Optional.ofNullable(run.getStatus()).orElseGet(AgentRunStatus::new);
-        List<String> problems = SpecValidation.problems(run);
+        List<String> problems = SpecValidation.problems(run, config.defaultModel());
         boolean specValid = problems.isEmpty();
         PolicyChoice policy = specValid ? choosePolicy(run, context) : new PolicyChoice(null, null, null, null);
         Optional<ConfigMap> rendered = configMap.getSecondaryResource(run, context);
@@ -175,6 +175,9 @@ public final class AgentRunReconciler implements Reconciler<AgentRun> {
                                List<String> problems, PolicyChoice policy, boolean configured) {
         int attempt = RuntimePodDependent.attempt(run);
         String name = Children.pod(run, attempt);
+        if (AgentRunStatus.FAILED.equals(previous.getPhase()) && FailedRunRetry.asked(run, previous)) {
+            return retry(run, previous, attempt);
+        }
         if (previous.finished()) {
             // Finished is final: the pod (kept for its logs) and the volume stay until the AgentRun is deleted.
             return new Outcome(previous.getPhase(), null, previous.getMessage(), attempt, previous.getPodName(), null);
@@ -238,8 +241,18 @@ public final class AgentRunReconciler implements Reconciler<AgentRun> {
         // The first replacement is immediate; then 2 s, 4 s, ... up to the cap (a model that is down, a crash loop).
         long seconds = next <= 1 ? 0 : Math.min(1L << Math.min(next - 1, 20), config.restartBackoffCap().toSeconds());
         LOG.info("AgentRun {}/{}: {}; attempt {} in {} s", run.getMetadata().getNamespace(), run.getMetadata().getName(), why, next, seconds);
-        return new Outcome(AgentRunStatus.PENDING, "Replacing", why + "; the run resumes from its checkpoint in pod "
+        // "Interrupted" (the Progressing condition's reason): the run's owner is gone, as readers of a local run show it.
+        return new Outcome(AgentRunStatus.PENDING, "Interrupted", "interrupted: " + why + "; the run resumes from its checkpoint in pod "
                 + Children.pod(run, next), next, null, Duration.ofMillis(Math.max(50, seconds * 1000)));
+    }
+
+    /** A Failed run whose spec.retry was raised: a new attempt (pod) goes on from its checkpoint. */
+    private Outcome retry(AgentRun run, AgentRunStatus previous, int attempt) {
+        int next = attempt + 1;
+        LOG.info("AgentRun {}/{}: retry {} asked; attempt {}", run.getMetadata().getNamespace(), run.getMetadata().getName(),
+                run.spec().retry(), next);
+        return new Outcome(AgentRunStatus.PENDING, "Retrying", "retry " + run.spec().retry() + " asked (spec.retry): the failed run "
+                + "goes on from its last checkpoint in pod " + Children.pod(run, next), next, null, Duration.ofMillis(50));
     }
 
     private AgentRunStatus status(AgentRun run, AgentRunStatus previous, Outcome outcome, List<String> problems, PolicyChoice policy,
@@ -251,6 +264,7 @@ public final class AgentRunReconciler implements Reconciler<AgentRun> {
         status.setRestarts(outcome.attempt() == 0 && previous.getRestarts() == null ? null : outcome.attempt());
         status.setPolicyVersion(policyVersion);
         status.setObservedGeneration(generation);
+        status.setObservedRetry(FailedRunRetry.observed(run, previous, outcome.reason()));
         String degradedReason;
         String degradedMessage;
         if (!problems.isEmpty()) {

@@ -23,13 +23,14 @@ import java.util.stream.Collectors;
  *   <li>{@code OPERATOR_APISERVER_CIDRS}: the API server's addresses for the runs' NetworkPolicies (the
  *       runtime reports progress to it); default: read from the {@code default/kubernetes} Endpoints;</li>
  *   <li>{@code OPERATOR_RUNTIME_USER} (default 10001): the uid and gid runtime pods run as;</li>
- *   <li>{@code POD_NAME} (else {@code HOSTNAME}): this replica's identity in the lease.</li>
+ *   <li>{@code POD_NAME} (else {@code HOSTNAME}): this replica's identity in the lease;</li>
+ *   <li>{@code OPERATOR_MODEL_*}: the model of AgentRuns that name none ({@link DefaultModel}).</li>
  * </ul>
  */
 public record OperatorConfig(boolean serverSideApply, String runtimeImage, Set<String> namespaces, boolean leaderElection,
                              String leaseNamespace, int httpPort, int maxRestarts, List<String> apiServerCidrs,
                              long runtimeUser, Duration restartBackoffCap, String identity, Duration leaseDuration,
-                             boolean exitOnLostLease) {
+                             boolean exitOnLostLease, DefaultModel defaultModel) {
 
     public static final String DEFAULT_IMAGE = "ghcr.io/dev-agent/dev-agent:latest";
 
@@ -47,34 +48,41 @@ public record OperatorConfig(boolean serverSideApply, String runtimeImage, Set<S
                 Duration.ofSeconds(env.number("OPERATOR_RESTART_BACKOFF_CAP_SECONDS", 60)),
                 env.get("POD_NAME").or(() -> env.get("HOSTNAME")).orElseGet(() -> "dev-agent-operator-" + java.util.UUID.randomUUID()),
                 Duration.ofSeconds(15),
-                true);
+                true,
+                DefaultModel.from(env));
     }
 
     /** For tests: no server-side apply, no leader election, no HTTP port. */
     public static OperatorConfig forTests(String image) {
         return new OperatorConfig(false, image, Set.of(), false, null, -1, 10, null, 10001, Duration.ofSeconds(60),
-                "test-" + java.util.UUID.randomUUID(), Duration.ofSeconds(15), false);
+                "test-" + java.util.UUID.randomUUID(), Duration.ofSeconds(15), false, DefaultModel.NONE);
     }
 
     public OperatorConfig withApiServerCidrs(List<String> cidrs) {
         return new OperatorConfig(serverSideApply, runtimeImage, namespaces, leaderElection, leaseNamespace, httpPort, maxRestarts,
-                cidrs, runtimeUser, restartBackoffCap, identity, leaseDuration, exitOnLostLease);
+                cidrs, runtimeUser, restartBackoffCap, identity, leaseDuration, exitOnLostLease, defaultModel);
     }
 
     public OperatorConfig withMaxRestarts(int max) {
         return new OperatorConfig(serverSideApply, runtimeImage, namespaces, leaderElection, leaseNamespace, httpPort, max,
-                apiServerCidrs, runtimeUser, restartBackoffCap, identity, leaseDuration, exitOnLostLease);
+                apiServerCidrs, runtimeUser, restartBackoffCap, identity, leaseDuration, exitOnLostLease, defaultModel);
     }
 
     public OperatorConfig withHttpPort(int port) {
         return new OperatorConfig(serverSideApply, runtimeImage, namespaces, leaderElection, leaseNamespace, port, maxRestarts,
-                apiServerCidrs, runtimeUser, restartBackoffCap, identity, leaseDuration, exitOnLostLease);
+                apiServerCidrs, runtimeUser, restartBackoffCap, identity, leaseDuration, exitOnLostLease, defaultModel);
     }
 
     /** Leader election in {@code namespace} as {@code identity}, with a short lease (tests). */
     public OperatorConfig withLeaderElection(String namespace, String identity, Duration lease) {
         return new OperatorConfig(serverSideApply, runtimeImage, namespaces, true, namespace, httpPort, maxRestarts,
-                apiServerCidrs, runtimeUser, restartBackoffCap, identity, lease, exitOnLostLease);
+                apiServerCidrs, runtimeUser, restartBackoffCap, identity, lease, exitOnLostLease, defaultModel);
+    }
+
+    /** With {@code model} as the default of AgentRuns that name none (tests; the chart sets it through the environment). */
+    public OperatorConfig withDefaultModel(DefaultModel model) {
+        return new OperatorConfig(serverSideApply, runtimeImage, namespaces, leaderElection, leaseNamespace, httpPort, maxRestarts,
+                apiServerCidrs, runtimeUser, restartBackoffCap, identity, leaseDuration, exitOnLostLease, model);
     }
 
     private static List<String> csv(String value) {

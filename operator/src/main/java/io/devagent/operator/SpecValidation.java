@@ -20,6 +20,11 @@ public final class SpecValidation {
     }
 
     public static List<String> problems(AgentRun run) {
+        return problems(run, DefaultModel.NONE);
+    }
+
+    /** The problems of the run's spec; a model it does not name comes from {@code defaults} when the operator has one. */
+    public static List<String> problems(AgentRun run, DefaultModel defaults) {
         List<String> problems = new ArrayList<>();
         String name = run.getMetadata().getName();
         if (name.length() > Children.MAX_NAME) {
@@ -28,16 +33,19 @@ public final class SpecValidation {
         }
         AgentRunSpec spec = run.getSpec();
         if (spec == null) {
-            problems.add("spec is missing; an AgentRun needs at least spec.goal and spec.model.baseUrl");
+            problems.add("spec is missing; an AgentRun needs at least spec.goal (and spec.model.baseUrl when the operator has no default model)");
             return problems;
         }
         if (spec.goal() == null || spec.goal().isBlank()) {
             problems.add("spec.goal is required: what the agent should do");
         }
-        if (spec.model() == null || spec.model().baseUrl() == null) {
-            problems.add("spec.model.baseUrl is required: the OpenAI-compatible server the run uses");
-        } else if (!validHttpUrl(spec.model().baseUrl())) {
-            problems.add("spec.model.baseUrl '" + spec.model().baseUrl() + "' is not an http(s) URL");
+        AgentRunSpec.Model model = defaults.effective(spec.model());
+        if (model == null || model.baseUrl() == null) {
+            problems.add("spec.model.baseUrl is required: the OpenAI-compatible server the run uses "
+                    + "(or give the operator a default model: the chart's model.baseUrl)");
+        } else if (!validHttpUrl(model.baseUrl())) {
+            problems.add((spec.model() != null && spec.model().baseUrl() != null ? "spec.model.baseUrl '" : "the operator's default model URL '")
+                    + model.baseUrl() + "' is not an http(s) URL");
         }
         if (spec.model() != null && spec.model().apiKeySecretRef() != null) {
             AgentRunSpec.SecretKeyRef ref = spec.model().apiKeySecretRef();

@@ -44,13 +44,13 @@ class KubeletEndToEndTest extends OperatorTestBase {
 
     @TempDir
     Path root;
-    ScriptedModelServer model;
+    /** Started with the test instance, before the operator: it is also the operator's default model. */
+    final ScriptedModelServer model = ScriptedModelServer.start().selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS);
     LocalKubelet kubelet;
     Path kubeconfig;
 
     @BeforeEach
     void startKubelet() throws IOException {
-        model = ScriptedModelServer.start().selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS);
         Map<String, String> env = new HashMap<>();
         // The runtime finds the API server as it would in a cluster, here through the environment.
         env.put("KUBERNETES_MASTER", client.getConfiguration().getMasterUrl());
@@ -80,6 +80,12 @@ class KubeletEndToEndTest extends OperatorTestBase {
     void stopKubelet() {
         kubelet.close();
         model.close();
+    }
+
+    /** The operator's default model (the chart's model values) is the scripted server, for AgentRuns that name none. */
+    @Override
+    OperatorConfig config() {
+        return super.config().withDefaultModel(new DefaultModel(model.baseUrl(), "scripted-model", null, null));
     }
 
     /** {@code agent --k8s ...} in this JVM, with the kubeconfig that points at the mock. */
@@ -232,6 +238,53 @@ class KubeletEndToEndTest extends OperatorTestBase {
         assertThat(audit.stream().map(KubeletEndToEndTest::parse).filter(e -> e.path("type").asText().equals("tool_call")
                 && e.path("data").toString().contains("write_file"))).hasSize(1);
         assertThat(Files.readString(kubelet.log("durable-1"))).contains("run_id: durable");
+    }
+
+    @Test
+    void anAgentRunThatNamesNoModelRunsWithTheOperatorsDefault() throws Exception {
+        model.script(Reply.text("Answered by the default model."));
+
+        create("defaulted", new AgentRunSpec("Say hello", null, null, null, null, null, null, null));
+
+        AgentRun done = await(run("defaulted"), "Succeeded with the default model", r -> "Succeeded".equals(phase(r)));
+        assertThat(done.getStatus().getAnswer()).isEqualTo("Answered by the default model.");
+        var env = pod("defaulted-0").get().getSpec().getContainers().get(0).getEnv();
+        assertThat(env).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("LLM_BASE_URL");
+            assertThat(e.getValue()).isEqualTo(model.baseUrl());
+        });
+        assertThat(env).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("LLM_MODEL");
+            assertThat(e.getValue()).isEqualTo("scripted-model");
+        });
+    }
+
+    @Test
+    void aFailedAgentRunIsRetriedFromItsCheckpoint() throws Exception {
+        model.script(
+                Reply.toolCall("write_file", "{\"path\":\"notes.md\",\"content\":\"draft\\n\"}"),
+                // The model refuses the second step once: the run fails; the retry's request is answered.
+                Reply.firstThen(1, Reply.status(422, null), Reply.text("Done on the retry.")));
+        create("retried", scripted("Write notes", null));
+        AgentRun failed = await(run("retried"), "Failed", r -> "Failed".equals(phase(r)));
+        assertThat(failed.getStatus().getMessage()).contains("HTTP 422");
+
+        Outcome resume = agent("--k8s", "checkpoints", "resume", "retried");
+
+        assertThat(resume.exit()).as(resume.err()).isZero();
+        assertThat(resume.err()).contains("retrying failed AgentRun " + NS + "/retried (spec.retry 1)");
+        AgentRun done = run("retried").get();
+        assertThat(done.getStatus().getPhase()).isEqualTo("Succeeded");
+        assertThat(done.getStatus().getAnswer()).isEqualTo("Done on the retry.");
+        assertThat(done.getSpec().retry()).isEqualTo(1);
+        assertThat(done.getStatus().getObservedRetry()).isEqualTo(1);
+        assertThat(done.getStatus().getPodName()).isEqualTo("retried-1");
+        // From its checkpoint: step 1's write was not done again.
+        List<String> audit = Files.readAllLines(kubelet.volume("retried-state").resolve("state/audit/run-retried.jsonl"));
+        assertThat(audit.stream().map(KubeletEndToEndTest::parse).filter(e -> e.path("type").asText().equals("tool_call")
+                && e.path("data").toString().contains("write_file"))).hasSize(1);
+        assertThat(audit.stream().map(line -> parse(line).path("type").asText()))
+                .containsSubsequence("run_started", "run_finished", "run_resumed", "run_finished");
     }
 
     @Test

@@ -332,6 +332,8 @@ async function loadCheckpoint(id) {
   }
   if (S.runId !== id) return;
   $('#run-status').replaceChildren(badge(s.status));
+  S.runStatus = s.status; // "live" only for a run in flight: an interrupted run's owner is gone
+  if (S.stream && S.stream.readyState === 1) setLive(s.status === 'running', s.status === 'running' ? null : '○ ' + s.status);
   $('#run-goal').textContent = s.goal || '';
   $('#checkpoint-age').textContent = 'saved ' + ago(s.updated_at);
   const t = s.tokens || {};
@@ -466,7 +468,7 @@ async function openStream(id) {
   const q = new URLSearchParams({ follow: 'true', from: S.lastSeq + 1, ticket });
   const es = new EventSource('/logs/' + encodeURIComponent(id) + '?' + q);
   S.stream = es;
-  es.onopen = () => setLive(true);
+  es.onopen = () => setLive(!S.runStatus || S.runStatus === 'running', !S.runStatus || S.runStatus === 'running' ? null : '○ ' + S.runStatus);
   es.addEventListener('audit', (m) => {
     try { addEvents([JSON.parse(m.data)], true); } catch (err) { /* a line that is not JSON: skipped */ }
   });

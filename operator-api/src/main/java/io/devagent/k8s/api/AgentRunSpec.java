@@ -16,7 +16,8 @@ public record AgentRunSpec(
         @JsonPropertyDescription("The repository to work on: cloned from git onto the run's volume, or an existing PVC. "
                 + "Absent: an empty workspace on the run's volume.")
         Workspace workspace,
-        @Required @JsonPropertyDescription("The OpenAI-compatible model server.")
+        @JsonPropertyDescription("The OpenAI-compatible model server; absent (or any field of it absent): the operator's default model "
+                + "(the chart's model values).")
         Model model,
         @Pattern(Names.DNS_SUBDOMAIN) @JsonPropertyDescription("Name of a Policy in this namespace; absent: the default policy.")
         String policyRef,
@@ -27,9 +28,22 @@ public record AgentRunSpec(
         @JsonPropertyDescription("The run's volume, mounted at /state.")
         Storage storage,
         @JsonPropertyDescription("Runtime image; absent: the operator's OPERATOR_RUNTIME_IMAGE.")
-        String image) {
+        String image,
+        @Min(0) @JsonPropertyDescription("Retry generation: raise it (e.g. 0 to 1) to run a Failed run again from its last checkpoint.")
+        Integer retry) {
 
-    static final AgentRunSpec EMPTY = new AgentRunSpec(null, null, null, null, null, null, null, null);
+    static final AgentRunSpec EMPTY = new AgentRunSpec(null, null, null, null, null, null, null, null, null);
+
+    /** Without a retry generation (a run not retried yet). */
+    public AgentRunSpec(String goal, Workspace workspace, Model model, String policyRef, Integer maxSteps, Boolean suspend,
+                        Storage storage, String image) {
+        this(goal, workspace, model, policyRef, maxSteps, suspend, storage, image, null);
+    }
+
+    /** The same spec, another retry generation. */
+    public AgentRunSpec withRetry(int generation) {
+        return new AgentRunSpec(goal, workspace, model, policyRef, maxSteps, suspend, storage, image, generation);
+    }
 
     /** Where the workspace comes from: exactly one of git and pvc, or neither. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -72,7 +86,8 @@ public record AgentRunSpec(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Model(
-            @Required @Pattern("^https?://.+") @JsonPropertyDescription("OpenAI-compatible base URL, e.g. http://lm-studio.models:1234/v1.")
+            @Pattern("^https?://.+") @JsonPropertyDescription("OpenAI-compatible base URL, e.g. http://lm-studio.models:1234/v1; "
+                    + "absent: the operator's default.")
             String baseUrl,
             @JsonPropertyDescription("Model name; absent: the first of GET /models.") String name,
             @JsonPropertyDescription("Secret key holding the API key (LLM_API_KEY).") SecretKeyRef apiKeySecretRef) {

@@ -45,6 +45,8 @@ public class AgentRunStatus {
     private Integer restarts;
     @JsonPropertyDescription("Version (content hash) of the policy rendered into the run's ConfigMap (controller).")
     private String policyVersion;
+    @JsonPropertyDescription("The spec.retry generation acted on; a larger spec.retry runs a Failed run again (controller).")
+    private Integer observedRetry;
     @JsonPropertyDescription("The generation of the spec this status describes (controller).")
     private Long observedGeneration;
     @JsonPropertyDescription("Ready, Progressing and Degraded, with reason and message (controller).")
@@ -91,6 +93,7 @@ public class AgentRunStatus {
         s.podName = podName;
         s.message = message;
         s.restarts = restarts;
+        s.observedRetry = observedRetry;
         s.policyVersion = policyVersion;
         s.observedGeneration = observedGeneration;
         s.conditions = conditions == null ? null : new ArrayList<>(conditions);
@@ -133,6 +136,14 @@ public class AgentRunStatus {
 
     public void setMessage(String message) {
         this.message = message;
+    }
+
+    public Integer getObservedRetry() {
+        return observedRetry;
+    }
+
+    public void setObservedRetry(Integer observedRetry) {
+        this.observedRetry = observedRetry;
     }
 
     public Integer getRestarts() {

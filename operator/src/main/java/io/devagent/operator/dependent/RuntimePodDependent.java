@@ -112,7 +112,7 @@ public final class RuntimePodDependent extends KubernetesDependentResource<Pod, 
         // The mounted policy decides about network (the operator always writes network.allow); ALLOW_NET only narrows.
         env.add(env("ALLOW_NET", "true"));
         env.add(env("HOME", "/tmp"));
-        AgentRunSpec.Model model = spec.model();
+        AgentRunSpec.Model model = config.defaultModel().effective(spec.model()); // the operator's default fills what the run leaves out
         if (model != null) {
             env.add(env("LLM_BASE_URL", model.baseUrl()));
             if (model.name() != null) {
@@ -125,6 +125,9 @@ public final class RuntimePodDependent extends KubernetesDependentResource<Pod, 
             }
         }
         git.map(AgentRunSpec.Git::push).ifPresent(push -> env.addAll(pushEnv(git.get(), push)));
+        if (spec.retry() != null && spec.retry() > 0) {
+            env.add(env("AGENT_RETRY_FAILED", "true")); // a retried run goes on from its checkpoint although it failed
+        }
         // Where the runtime reports progress: its own AgentRun's status (see StatusReporter in the CLI).
         env.add(env("AGENT_K8S_AGENTRUN", run.getMetadata().getName()));
         env.add(new EnvVarBuilder().withName("AGENT_K8S_NAMESPACE").withNewValueFrom().withNewFieldRef()

@@ -1,0 +1,28 @@
+package io.devagent.cli;
+
+import io.devagent.policy.PolicyException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+/** {@code agent cancel ID [--reason TEXT]}: ends one run for good (status {@code cancelled}, audit {@code run_cancelled}). */
+@Command(name = "cancel", mixinStandardHelpOptions = true,
+        description = {"End run ID for good: its status becomes cancelled and it is never resumed.",
+                "A run in flight stops at its next safe point (a tool call in flight is let finish);",
+                "it is reached through the main runtime, else its own process, else its checkpoint."})
+final class CancelCommand extends SteerCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "ID")
+    String runId;
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why (kept in the snapshot and the audit log)")
+    String reason;
+    @Option(names = "--json", description = "Print one JSON object: run_id, status, via")
+    boolean json;
+
+    @Override
+    public Integer call() throws PolicyException {
+        return steer(runId, true, reason, json);
+    }
+}
