@@ -6,7 +6,8 @@ import io.devagent.config.Environment;
  * A test hook for crash tests: {@code AGENT_TEST_CRASH_AT=<point>[@<n>]} halts the process, as
  * SIGKILL would (no shutdown hooks, nothing flushed), the n-th time the run reaches that point.
  * Points: after_model_reply, after_reply_journaled, after_intent, after_tool_executed,
- * after_outcome, torn_step, after_step_commit, after_snapshot. Unset, it costs one comparison.
+ * after_outcome, torn_step, after_step_commit, after_snapshot, after_compaction (see {@link StepJournal}, which holds them
+ * all, out of the loop's path). Unset, it costs one comparison.
  */
 final class CrashPoints {
 

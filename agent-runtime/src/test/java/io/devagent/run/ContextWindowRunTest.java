@@ -192,6 +192,24 @@ class ContextWindowRunTest {
         assertThat(server.prefixReuse()).isGreaterThan(0.7);
     }
 
+    @Test
+    void aCompactedRunReplaysWithTheSameToolResults() throws Exception {
+        server.playing(ServerKind.LLAMA_CPP, WINDOW);
+        scriptFortyReads();
+        RunResult result = fx.start(GOAL);
+        assertThat(events(result.runId(), "compaction")).isNotEmpty();
+        server.close(); // the replay needs no model: the replies and the summaries come from the journal
+
+        Path scratch = root.resolve("replay");
+        Replayer.copyWorkspace(fx.workspace, scratch);
+        AgentConfig config = fx.config();
+        Replayer.Report report = Replayer.replay(config, result.runId(), scratch, RunListener.NONE);
+
+        assertThat(report.result().status()).as(report.result().message()).isEqualTo(Snapshot.SUCCEEDED);
+        assertThat(report.firstDifference()).isEmpty();
+        assertThat(report.recordedSteps()).isEqualTo(FILES + 1);
+    }
+
     private static String prompt(JsonNode request) {
         String messages = request.path("tools").toString() + request.path("messages").toString();
         return messages.substring(0, messages.length() - 1);

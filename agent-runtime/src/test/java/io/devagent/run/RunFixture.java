@@ -42,9 +42,13 @@ final class RunFixture {
     }
 
     Agent agent() {
+        return new Agent(config());
+    }
+
+    AgentConfig config() {
         Environment env = env();
         Policy inForce = policy;
-        return new Agent(new AgentConfig(StateDir.resolve(Optional.of(stateDir), env), workspace, ModelSettings.from(env), () -> inForce, env));
+        return new AgentConfig(StateDir.resolve(Optional.of(stateDir), env), workspace, ModelSettings.from(env), () -> inForce, env);
     }
 
     RunResult start(String goal) throws Exception {

@@ -15,26 +15,28 @@ class ToolRegistryTest {
     @Test
     void offersTheBuiltInToolsOfTheSpec() {
         assertThat(registry.all()).extracting(Tool::name)
-                .containsExactly("list_files", "read_file", "search_files", "write_file", "run_shell", "http_fetch");
+                .containsExactly("list_files", "read_file", "search_files", "write_file", "edit_file", "run_shell", "http_fetch");
         assertThat(registry.find("read_file")).get().isInstanceOf(ReadFileTool.class);
         assertThat(registry.find("rm_rf")).isEmpty();
     }
 
     @Test
-    void onlyWritingAndShellAreSideEffecting() {
-        assertThat(registry.all()).filteredOn(Tool::sideEffecting).extracting(Tool::name).containsExactly("write_file", "run_shell");
+    void onlyWritingEditingAndShellAreSideEffecting() {
+        assertThat(registry.all()).filteredOn(Tool::sideEffecting).extracting(Tool::name).containsExactly("write_file", "edit_file", "run_shell");
     }
 
     @Test
     void schemasAreOpenAiFunctionsWithTheSpecArguments() {
         JsonNode schemas = registry.schemas();
-        assertThat(schemas).hasSize(6);
+        assertThat(schemas).hasSize(7);
         assertArguments(schemas.get(0), "list_files", List.of("path"), List.of("path"));
-        assertArguments(schemas.get(1), "read_file", List.of("path"), List.of("path"));
+        assertArguments(schemas.get(1), "read_file", List.of("path", "offset", "limit"), List.of("path"));
         assertArguments(schemas.get(2), "search_files", List.of("pattern", "path"), List.of("pattern"));
         assertArguments(schemas.get(3), "write_file", List.of("path", "content"), List.of("path", "content"));
-        assertArguments(schemas.get(4), "run_shell", List.of("command"), List.of("command"));
-        assertArguments(schemas.get(5), "http_fetch", List.of("url"), List.of("url"));
+        assertArguments(schemas.get(4), "edit_file", List.of("path", "old_string", "new_string", "replace_all"),
+                List.of("path", "old_string", "new_string"));
+        assertArguments(schemas.get(5), "run_shell", List.of("command"), List.of("command"));
+        assertArguments(schemas.get(6), "http_fetch", List.of("url"), List.of("url"));
     }
 
     private static void assertArguments(JsonNode entry, String name, List<String> properties, List<String> required) {
@@ -46,7 +48,7 @@ class ToolRegistryTest {
         assertThat(params.path("type").asText()).isEqualTo("object");
         assertThat(params.path("additionalProperties").asBoolean(true)).isFalse();
         assertThat(params.path("properties").fieldNames()).toIterable().containsExactlyElementsOf(properties);
-        params.path("properties").forEach(p -> assertThat(p.path("type").asText()).isEqualTo("string"));
+        params.path("properties").forEach(p -> assertThat(p.path("type").asText()).isIn("string", "integer", "boolean"));
         assertThat(StreamSupport.stream(params.path("required").spliterator(), false).map(JsonNode::asText)).containsExactlyElementsOf(required);
     }
 

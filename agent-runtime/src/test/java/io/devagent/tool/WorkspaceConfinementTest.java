@@ -152,7 +152,7 @@ class WorkspaceConfinementTest {
     void aLinkCreatedAfterTheContextIsBuiltIsStillCaught() throws Exception {
         // Resolution happens at each call, not when the workspace is opened.
         Files.writeString(ws.resolve("later.txt"), "fine");
-        assertThat(ok(new ReadFileTool(), args("path", "later.txt"), ctx).output()).isEqualTo("fine");
+        assertThat(ok(new ReadFileTool(), args("path", "later.txt"), ctx).output()).isEqualTo("     1\tfine\n[end of file: 1 line]");
         Files.delete(ws.resolve("later.txt"));
         Files.createSymbolicLink(ws.resolve("later.txt"), outside.resolve("secret.txt"));
         refused("outside_workspace", new ReadFileTool(), args("path", "later.txt"), ctx);
@@ -162,8 +162,8 @@ class WorkspaceConfinementTest {
 
     @Test
     void symlinksThatStayInsideWork() throws Exception {
-        assertThat(ok(new ReadFileTool(), args("path", "inside-link"), ctx).output()).isEqualTo("inside content\n");
-        assertThat(ok(new ReadFileTool(), args("path", "inside-dir/file.txt"), ctx).output()).isEqualTo("inside content\n");
+        assertThat(ok(new ReadFileTool(), args("path", "inside-link"), ctx).output()).isEqualTo("     1\tinside content\n[end of file: 1 line]");
+        assertThat(ok(new ReadFileTool(), args("path", "inside-dir/file.txt"), ctx).output()).isEqualTo("     1\tinside content\n[end of file: 1 line]");
         assertThat(ok(new ListFilesTool(), args("path", "inside-dir"), ctx).output())
                 .startsWith("sub: ").contains("file.txt  (15 bytes)");
         assertThat(ok(new SearchFilesTool(), args("pattern", "inside", "path", "inside-dir"), ctx).output())

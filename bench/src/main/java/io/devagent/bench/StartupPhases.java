@@ -30,9 +30,11 @@ record StartupPhases(List<Phase> phases) {
             new String[] {"CLI setup", "picocli builds the command tree and parses the arguments", " io.devagent.cli.RunSession "},
             new String[] {"run setup", "policy file, model settings, tool registry, MCP endpoints, run lock", " io.devagent.checkpoint.Journal "},
             new String[] {"journal read", "the journal's lines read and parsed (one pass)", " io.devagent.checkpoint.RunJournal$Recovered "},
-            new String[] {"recover + audit open", "the run rebuilt from its entries, the audit log reopened", " io.devagent.run.RunLoop "},
+            new String[] {"recover + audit open", "the run rebuilt from its entries, the model's context window asked of the server, "
+                    + "the audit log reopened", " io.devagent.run.RunLoop "},
+            // The first request's own class: the window probe already loaded the HTTP client's.
             new String[] {"loop start", "conversation rebuilt, resume status, review, snapshot, audit sync, request body built",
-                    " java.net.http.HttpRequest$Builder "},
+                    " io.devagent.run.ContextStep$Request "},
             new String[] {"first request", "the HTTP request made and sent, until it has arrived", null});
 
     private static final Pattern LINE = Pattern.compile("^\\[(\\d+)ns\\]\\[(\\d+)ns\\](.*)$");

@@ -35,13 +35,14 @@ class DiskFullTest {
         try (ScriptedModelServer server = ScriptedModelServer.start()) {
             List<Reply> script = new ArrayList<>();
             for (int i = 0; i < 14; i++) {
-                script.add(Reply.toolCall("read_file", "{\"path\":\"big.txt\"}"));
+                // A limit of its own each time: the same call with the same result five times would stop the run.
+                script.add(Reply.toolCall("read_file", "{\"path\":\"big.txt\",\"limit\":" + (250 + i) + "}"));
             }
             script.add(Reply.text("read it all"));
             server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS).script(script.toArray(Reply[]::new));
             CliFixture fx = new CliFixture(root, server);
             fx.vars.put("LLM_MODEL", "scripted-model");
-            Files.writeString(fx.workspace.resolve("big.txt"), "x".repeat(30_000));
+            Files.writeString(fx.workspace.resolve("big.txt"), ("x".repeat(99) + "\n").repeat(300));
             // The scripted model's usage grows with the conversation; the token budget is not what this test is about.
             Path policy = Files.writeString(root.resolve("policy.yaml"), "limits: {maxTokens: 100000000}\n");
             fx.vars.put("AGENT_POLICY_FILE", policy.toString());

@@ -44,7 +44,9 @@ class PolicyReloadTest {
         Files.createDirectories(policyFile.getParent());
         Files.writeString(policyFile, "limits: {maxSteps: 500}\n");
         // A long run: a list_files every 150 ms, until the test is done with it.
-        server.whenExhausted(Reply.delayed(150, Reply.toolCall("list_files", "{\"path\":\".\"}")));
+        // The same directory under a few spellings: the same call with the same result five times would stop the run.
+        server.whenExhausted(Reply.from(request -> Reply.delayed(150, Reply.toolCall("list_files",
+                "{\"path\":\"." + "/.".repeat(request.path("messages").size() % 8) + "\"}"))));
         runtime = fx.spawnNamed("runtime", "run");
         await("the main runtime", () -> PidFile.read(fx.state.resolve("agent.pid")).map(PidFile.Owner::pid)
                 .equals(Optional.of(runtime.pid())) && Files.exists(fx.state.resolve("agent.sock")));

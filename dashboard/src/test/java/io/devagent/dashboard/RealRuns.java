@@ -72,7 +72,9 @@ final class RealRuns implements AutoCloseable {
     Live live(String runId, String goal, long stepMillis) {
         if (endless == null) {
             endless = ScriptedModelServer.start();
-            endless.whenExhausted(Reply.delayed(stepMillis, Reply.toolCall("list_files", "{\"path\":\".\"}")));
+            // The same directory under a few spellings: the same call with the same result five times would stop the run.
+            endless.whenExhausted(Reply.from(request -> Reply.delayed(stepMillis, Reply.toolCall("list_files",
+                    "{\"path\":\"." + "/.".repeat(request.path("messages").size() % 8) + "\"}"))));
         }
         RunControl control = new RunControl();
         Agent agent = agent(endless);

@@ -376,6 +376,8 @@ function summary(e) {
     case 'run_finished': return d.status + ' after ' + d.steps + ' steps, ' + fmt(d.tokens) + ' tokens'
       + (d.answer ? ' · ' + clip(d.answer, 120) : '') + (d.message ? ' · ' + clip(d.message, 120) : '');
     case 'error': return (d.kind || 'error') + ': ' + clip(d.message, 180);
+    case 'compaction': return 'context compacted (' + (d.trigger || '') + '): about ' + fmt(d.tokens_before) + ' → ' + fmt(d.tokens_after)
+      + ' tokens of a ' + fmt(d.window) + '-token window' + (d.summarized_through ? ' · steps 1-' + d.summarized_through + ' summarised' : '');
     case 'policy_reloaded': return (d.ok ? 'accepted ' : 'rejected ') + (d.version || '') + ' (' + (d.trigger || '') + ')'
       + (d.error ? ': ' + clip(d.error, 120) : '');
     default: return clip(JSON.stringify(d), 180);
