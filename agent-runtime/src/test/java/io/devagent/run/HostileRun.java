@@ -208,13 +208,13 @@ final class HostileRun {
         return io.devagent.testkit.Await.eventually(dir, limit, condition::getAsBoolean);
     }
 
-    /** Skips when bubblewrap cannot run here, except in CI, where it must. */
+    /** Skips when the default shell sandbox (Landlock, else bubblewrap) cannot run here, except in CI, where it must. */
     static void requireSandbox() {
-        Optional<String> problem = ShellSandbox.bwrapProblem();
+        var problem = ShellSandbox.problem();
         if ("true".equals(System.getenv("CI"))) {
-            assertThat(problem).as("bubblewrap must work in CI").isEmpty();
+            assertThat(problem).as("a shell sandbox must work in CI").isEmpty();
         } else {
-            assumeTrue(problem.isEmpty(), () -> "no working bubblewrap: " + problem.orElse(""));
+            assumeTrue(problem.isEmpty(), () -> "no working shell sandbox: " + problem.orElse(""));
         }
     }
 
