@@ -109,8 +109,9 @@ public final class LandlockLauncher {
             @Override
             public void killAll() {
                 // The tree as it stands first (the only way below ABI 6), then the whole domain from inside it.
+                // Through the handle: Process.destroy would also close the output the caller is still reading.
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+                process.toHandle().destroyForcibly();
                 end.countDown();
                 boolean interrupted = false;
                 while (keeper.isAlive()) {

@@ -231,8 +231,9 @@ public final class ShellSandbox {
 
             @Override
             public void killAll() {
+                // Through the handle: Process.destroy would also close the output the caller is still reading.
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+                process.toHandle().destroyForcibly();
             }
         };
     }
