@@ -218,6 +218,16 @@ final class HostileRun {
         }
     }
 
+    /** Skips when bubblewrap cannot run here, except in CI, where it must. */
+    static void requireBubblewrap() {
+        Optional<String> problem = ShellSandbox.bwrapProblem();
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(problem).as("bubblewrap must work in CI").isEmpty();
+        } else {
+            assumeTrue(problem.isEmpty(), () -> "no working bubblewrap: " + problem.orElse(""));
+        }
+    }
+
     /** Skips when a program is missing, except in CI, where it must be installed. */
     static void requireProgram(String path) {
         boolean present = Files.isExecutable(Path.of(path));
