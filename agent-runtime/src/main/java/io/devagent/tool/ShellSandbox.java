@@ -89,7 +89,7 @@ public final class ShellSandbox {
         List<Path> denied = matching(workspace, ctx.policy().files().deny());
         Optional<String> landlock = mode.equals("bwrap") ? Optional.of("AGENT_SHELL_SANDBOX=bwrap") : landlockProblem(sockets, denied, ctx);
         if (landlock.isEmpty()) {
-            return startLandlocked(builder, command, workspace, sockets, network);
+            return startLandlocked(builder, command, ctx, sockets, network);
         }
         Optional<String> bwrap = mode.equals("landlock") ? Optional.of("AGENT_SHELL_SANDBOX=landlock") : BubblewrapCommand.problem();
         if (bwrap.isEmpty()) {
@@ -124,14 +124,18 @@ public final class ShellSandbox {
         return Optional.empty();
     }
 
-    private static Started startLandlocked(ProcessBuilder builder, String command, Path workspace, Sockets sockets,
+    private static Started startLandlocked(ProcessBuilder builder, String command, ToolContext ctx, Sockets sockets,
                                            Policy.Network network) throws IOException {
+        Path workspace = ctx.workspace().root();
         Path temp = Files.createTempDirectory("agent-shell-");
         EgressProxy proxy = null;
         try {
             Map<String, String> env = builder.environment();
             env.clear();
-            env.put("PATH", PATH);
+            // The runtime's PATH and JDK, so that builds find their tools (what lies outside the readable
+            // hierarchies is simply not found).
+            env.put("PATH", ctx.env().get("PATH", PATH));
+            ctx.env().get("JAVA_HOME").ifPresent(home -> env.put("JAVA_HOME", home));
             env.put("HOME", temp.toString());
             env.put("TMPDIR", temp.toString());
             env.put("LANG", "C.UTF-8");

@@ -105,6 +105,33 @@ class HostileLandlockShellTest {
     }
 
     @Test
+    void aBuildAndItsTestsRunInTheWorkspaceWithNetworkOff() throws Exception {
+        requireProgram("/usr/bin/python3");
+        // As the runtime passes its own: the build finds the JDK on the PATH.
+        fx.vars.put("PATH", System.getenv("PATH"));
+        Files.writeString(ws.resolve("Calc.java"), "public class Calc { static int add(int a, int b) { return a + b; } }\n");
+        Files.writeString(ws.resolve("CalcTest.java"), """
+                public class CalcTest {
+                    public static void main(String[] args) {
+                        if (Calc.add(2, 3) != 5) throw new AssertionError("add");
+                        System.out.println("calc tests passed");
+                    }
+                }
+                """);
+        Files.writeString(ws.resolve("test_calc.py"), "import unittest\nclass T(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(2 + 3, 5)\n");
+        List<Probe> probes = List.of(
+                shell("javac -d out Calc.java CalcTest.java && java -cp out CalcTest; echo java=$?"),
+                shell("python3 -m unittest -q test_calc 2>&1; echo python=$?"));
+
+        HostileRun run = HostileRun.run(fx, "ll-build", probes);
+
+        run.assertRan(0);
+        assertThat(run.message(0)).contains("calc tests passed").endsWith("java=0\n");
+        assertThat(ws.resolve("out/Calc.class")).exists();
+        assertThat(run.message(1)).contains("OK").endsWith("python=0\n");
+    }
+
+    @Test
     void withNetworkOffNoClientReachesTheHostAndNoIpSocketOpens() throws Exception {
         requireProgram("/usr/bin/curl");
         requireProgram("/usr/bin/python3");
