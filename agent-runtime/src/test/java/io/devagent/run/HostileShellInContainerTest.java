@@ -53,7 +53,7 @@ class HostileShellInContainerTest {
         command.addAll(SUITE);
         String output = docker(mounts, command.toArray(String[]::new));
 
-        assertThat(output).as(output).contains("suite: ok").containsPattern("tests successful\\s+[1-9]").containsPattern("tests failed\\s+0\\D");
+        assertThat(output).as(output).contains("suite: ok").containsPattern("\\s[1-9][0-9]* tests successful").contains(" 0 tests failed").contains(" 0 tests skipped");
     }
 
     /** Runs {@code command} in a fresh container of {@link #IMAGE} as user 1000 and returns its output; a non-zero exit fails. */
