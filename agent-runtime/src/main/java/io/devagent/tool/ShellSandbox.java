@@ -132,9 +132,13 @@ public final class ShellSandbox {
         try {
             Map<String, String> env = builder.environment();
             env.clear();
-            // The runtime's PATH and JDK, so that builds find their tools (what lies outside the readable
-            // hierarchies is simply not found).
-            env.put("PATH", ctx.env().get("PATH", PATH));
+            // The runtime's PATH and JDK, so that builds find their tools; without the directories the
+            // command cannot read (a shim in the user's home would shadow the system's program).
+            List<Path> readable = LandlockLauncher.systemPaths();
+            String path = Stream.of(ctx.env().get("PATH", PATH).split(":"))
+                    .filter(dir -> dir.startsWith("/") && readable.stream().anyMatch(Path.of(dir)::startsWith))
+                    .distinct().collect(java.util.stream.Collectors.joining(":"));
+            env.put("PATH", path.isEmpty() ? PATH : path);
             ctx.env().get("JAVA_HOME").ifPresent(home -> env.put("JAVA_HOME", home));
             env.put("HOME", temp.toString());
             env.put("TMPDIR", temp.toString());
@@ -148,7 +152,6 @@ public final class ShellSandbox {
                 }
             }
             builder.command(shell(), "-c", command);
-            List<Path> readable = new ArrayList<>(LandlockLauncher.systemPaths());
             LandlockRules rules = new LandlockRules(readable, List.of(workspace, temp), sockets, proxy == null ? 0 : proxy.port());
             return new Started(LandlockLauncher.start(builder, rules), temp, proxy);
         } catch (IOException | RuntimeException e) {
