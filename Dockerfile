@@ -18,7 +18,8 @@ COPY . .
 RUN mvn -B -q -pl cli,operator -am package -DskipTests
 
 FROM eclipse-temurin:25-jre-noble
-# git: the agent works on repositories; bubblewrap: the shell sandbox (needs user namespaces, see README).
+# git: the agent works on repositories; bubblewrap: the shell sandbox's fallback on hosts without Landlock
+# (Landlock and seccomp confine run_shell here under the default seccomp profile, see README).
 RUN (userdel --remove ubuntu 2>/dev/null || true) \
  && apt-get update \
  && apt-get install -y --no-install-recommends git bubblewrap ca-certificates curl \

@@ -148,8 +148,7 @@ public final class Metrics {
      */
     public void flush(Path metricsFile) throws IOException {
         long ticket = flushRequests.incrementAndGet(); // after this caller's records
-        flushLock.lock(); // not a monitor: on Java 21 a virtual thread waiting on one pins its carrier
-        try {
+        synchronized (flushLock) { // since Java 24 a virtual thread waiting on a monitor no longer pins its carrier
             if (flushedUpTo >= ticket) {
                 return; // a write that began after this caller's records has covered them
             }
@@ -164,12 +163,10 @@ public final class Metrics {
             lastFlushNanos = System.nanoTime();
             write(metricsFile);
             flushedUpTo = covers;
-        } finally {
-            flushLock.unlock();
         }
     }
 
-    private final java.util.concurrent.locks.ReentrantLock flushLock = new java.util.concurrent.locks.ReentrantLock();
+    private final Object flushLock = new Object();
     private final AtomicLong flushRequests = new AtomicLong();
     private long flushedUpTo; // guarded by flushLock
 
