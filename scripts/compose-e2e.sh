@@ -151,7 +151,7 @@ else
     cp -rL "$JAVA_HOME" "$ctx/jdk"
     rm -rf "$ctx/jdk/jmods" "$ctx/jdk/lib/src.zip" "$ctx/jdk/man" "$ctx/jdk/demo"
     docker build -q --network host --build-arg BASE="$rootfs_image" -t "$jre_base" \
-      -f "$root/scripts/e2e/jre-stand-in.Dockerfile" "$ctx" >/dev/null 2>"$work/build.log" || { cat "$work/build.log" >&2; fail "building the $jre_base stand-in"; }
+      -f "$root/scripts/sandbox/temurin-stand-in.Dockerfile" "$ctx" >/dev/null 2>"$work/build.log" || { cat "$work/build.log" >&2; fail "building the $jre_base stand-in"; }
     rm -rf "$ctx/jdk"
     ok "$jre_base: stand-in made (Debian 12 with this machine's Temurin $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p'))"
   fi
@@ -198,9 +198,12 @@ runtime_ready() { docker exec dev-agent sh -c 'test -S /state/agent.sock && test
 dashboard_ready() { curl -fsS -o /dev/null http://127.0.0.1:7081/health; }
 
 start=$(date +%s.%N)
-dc up -d --build >"$work/up.log" 2>&1 || { tail -n 40 "$work/up.log" >&2; fail "docker-compose up -d --build"; }
+# E2E_REUSE_IMAGE=true: the image as built by an earlier run (quicker while working on the test itself).
+build_flag=--build
+[ "${E2E_REUSE_IMAGE:-}" = "true" ] && build_flag=""
+dc up -d $build_flag >"$work/up.log" 2>&1 || { tail -n 40 "$work/up.log" >&2; fail "docker-compose up -d $build_flag"; }
 build_time=$(elapsed "$start")
-ok "docker-compose up -d --build: $build_time s (image build included)"
+ok "docker-compose up -d $build_flag: $build_time s"
 image_size=$(docker image inspect -f '{{.Size}}' "$image" | awk '{ printf "%.0f MB", $1 / 1000000 }')
 ok "image $image: $image_size"
 start=$(date +%s.%N)

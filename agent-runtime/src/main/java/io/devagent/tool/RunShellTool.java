@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.policy.Globs;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -47,46 +46,33 @@ public final class RunShellTool implements Tool {
         if (deniedBy != null) {
             throw ToolException.denied("refused: the policy denies this command (shell.deny: " + deniedBy + ")");
         }
-        List<String> argv = ShellSandbox.commandLine(command, ctx.workspace().root(), ctx.policy().network().allowed(),
-                ctx.policy().files().deny(), ctx.env());
-        ProcessBuilder builder = new ProcessBuilder(argv)
-                .directory(ctx.workspace().root().toFile())
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        ShellSandbox.scrubEnvironment(builder.environment());
         int timeout = ctx.policy().shell().timeoutSeconds();
         int cap = ctx.maxOutputBytes();
-        Process process;
         ctx.effects().begin(Effect.shell(command));
+        ShellSandbox.Started started;
         try {
-            process = builder.start();
+            started = ShellSandbox.start(command, ctx);
         } catch (IOException e) {
             throw ToolException.failed("cannot start the shell: " + e.getMessage());
         }
-        CappedReader output = new CappedReader(process.getInputStream(), cap);
-        Thread reader = Thread.ofVirtual().name("run_shell-output").start(output);
-        boolean finished;
-        try {
-            finished = process.waitFor(timeout, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            killTree(process);
-            throw e;
-        }
-        if (!finished) {
-            killTree(process);
-        }
-        // Children that keep the output pipe open must not hold the run: wait briefly, then kill them too.
-        reader.join(2000);
-        if (reader.isAlive()) {
-            killTree(process);
+        try (started) {
+            Process process = started.process.process();
+            CappedReader output = new CappedReader(process.getInputStream(), cap);
+            Thread reader = Thread.ofVirtual().name("run_shell-output").start(output);
+            boolean finished = process.waitFor(timeout, TimeUnit.SECONDS);
+            // At the end, whatever the command left running dies with it: its children that keep the
+            // output pipe open, and those that left its tree.
+            started.process.killAll();
             reader.join(2000);
+            String text = output.text();
+            // Each connection the shell asked the egress proxy for, after the output: the model sees it and the audit records it.
+            String egress = started.egress().stream().map(line -> "\n[" + line + "]").reduce("", String::concat);
+            if (!finished) {
+                return new ToolResult("error: timed out after " + timeout + "s; the command and its children were killed\n" + text + egress, true);
+            }
+            int exit = process.exitValue();
+            return new ToolResult("exit code: " + exit + "\n" + text + egress, exit != 0);
         }
-        String text = output.text();
-        if (!finished) {
-            return new ToolResult("error: timed out after " + timeout + "s; the command and its children were killed\n" + text, true);
-        }
-        int exit = process.exitValue();
-        return new ToolResult("exit code: " + exit + "\n" + text, exit != 0);
     }
 
     /** What a command line may start with before the command itself: wrappers, keywords, assignments, a directory. */
@@ -135,11 +121,6 @@ public final class RunShellTool implements Tool {
             }
         }
         return null;
-    }
-
-    private static void killTree(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
     }
 
     /** Drains a stream to the end, keeping at most {@code cap} bytes and counting the rest. */

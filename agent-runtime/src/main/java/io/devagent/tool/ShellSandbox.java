@@ -1,106 +1,195 @@
 package io.devagent.tool;
 
-import io.devagent.config.Environment;
+import io.devagent.policy.Globs;
+import io.devagent.policy.Policy;
+import io.devagent.sandbox.ConfinedProcess;
+import io.devagent.sandbox.EgressProxy;
+import io.devagent.sandbox.LandlockLauncher;
+import io.devagent.sandbox.LandlockRules;
+import io.devagent.sandbox.SeccompProgram.Sockets;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.devagent.policy.Globs;
-
-import java.nio.file.FileVisitResult;
-import java.nio.file.LinkOption;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * How {@code run_shell} confines a command. With bubblewrap, the command and all its children see
- * only the system's read-only directories and the workspace (not the state directory), share no
- * network with the host when network is off, and die with the sandbox. Without bubblewrap, shell
- * commands are refused while network is off, because nothing here could keep them offline; set
- * {@code AGENT_SHELL_SANDBOX=none} to run them unconfined on purpose.
+ * Which sandbox confines a {@code run_shell} command, and starting the command in it.
+ * {@code AGENT_SHELL_SANDBOX}: {@code auto} (default) uses Landlock and seccomp, else bubblewrap,
+ * else refuses with the reasons; {@code landlock} and {@code bwrap} insist on one;
+ * {@code none} runs commands unconfined, on purpose only.
  */
 public final class ShellSandbox {
 
-    private static volatile Optional<String> bwrapProblem;
+    static final String PATH = "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin";
 
     private ShellSandbox() {
     }
 
-    /** The command line that runs {@code command} in {@code workspace}, or a refusal the model can read. */
-    static List<String> commandLine(String command, Path workspace, boolean networkAllowed, List<String> deniedFiles, Environment env)
-            throws ToolException {
-        String mode = env.get("AGENT_SHELL_SANDBOX", "auto");
-        if (mode.equals("none")) {
-            return List.of(shell(), "-c", command);
+    /** The command running in its sandbox, with what must be undone when it ends. */
+    static final class Started implements AutoCloseable {
+        final ConfinedProcess process;
+        private final Path tempDir;
+        private final EgressProxy proxy;
+
+        Started(ConfinedProcess process, Path tempDir, EgressProxy proxy) {
+            this.process = process;
+            this.tempDir = tempDir;
+            this.proxy = proxy;
         }
-        Optional<String> problem = bwrapProblem();
-        if (problem.isPresent()) {
-            if (mode.equals("bwrap") || !networkAllowed) {
-                throw ToolException.denied("run_shell is unavailable: network is off and this machine has no working sandbox to enforce it ("
-                        + problem.get() + "). Install bubblewrap, or set AGENT_SHELL_SANDBOX=none to run commands unconfined.");
+
+        /** The connections the shell asked the egress proxy for, one line each; empty without a proxy. */
+        List<String> egress() {
+            return proxy == null ? List.of() : proxy.attempts().stream().map(Object::toString).toList();
+        }
+
+        @Override
+        public void close() {
+            process.killAll();
+            if (proxy != null) {
+                proxy.close();
             }
-            return List.of(shell(), "-c", command);
-        }
-        // --cap-drop ALL: run by root, bubblewrap would otherwise leave the command every capability, and
-        // CAP_SYS_ADMIN alone lets it unmount the masks over the denied files (`umount .env; cat .env`).
-        List<String> argv = new ArrayList<>(List.of("bwrap", "--die-with-parent", "--new-session", "--unshare-pid",
-                "--unshare-ipc", "--unshare-uts", "--cap-drop", "ALL", "--clearenv"));
-        if (!networkAllowed) {
-            argv.add("--unshare-net");
-        }
-        argv.addAll(List.of("--ro-bind", "/usr", "/usr"));
-        for (String top : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64")) {
-            Path p = Path.of(top);
-            if (Files.isSymbolicLink(p)) {
-                try {
-                    argv.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), top));
-                } catch (IOException e) {
-                    // unreadable link: leave it out
-                }
-            } else if (Files.isDirectory(p)) {
-                argv.addAll(List.of("--ro-bind", top, top));
+            if (tempDir != null) {
+                deleteTree(tempDir);
             }
         }
-        // The parts of /etc that programs need to run, resolve names and check TLS; not the rest of it.
-        for (String etc : List.of("/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/ssl",
-                "/etc/ca-certificates", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/hosts", "/etc/resolv.conf",
-                "/etc/localtime", "/etc/gitconfig", "/etc/mime.types")) {
-            argv.addAll(List.of("--ro-bind-try", etc, etc));
-        }
-        String ws = workspace.toString();
-        argv.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--bind", ws, ws));
-        // The policy's denied files are hidden inside the sandbox too, so `cat .env` through the shell finds nothing.
-        for (Path denied : deniedPaths(workspace, deniedFiles)) {
-            if (Files.isDirectory(denied, LinkOption.NOFOLLOW_LINKS)) {
-                argv.addAll(List.of("--tmpfs", denied.toString()));
-            } else if (!Files.isSymbolicLink(denied)) {
-                argv.addAll(List.of("--ro-bind", "/dev/null", denied.toString()));
-            }
-        }
-        argv.addAll(List.of("--chdir", ws,
-                "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin",
-                "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8", "--setenv", "TERM", "dumb",
-                "--setenv", "TMPDIR", "/tmp",
-                shell(), "-c", command));
-        return argv;
     }
 
-    /** The existing workspace paths the policy's {@code files.deny} globs match (the topmost of each subtree). */
-    static List<Path> deniedPaths(Path workspace, List<String> globs) {
-        List<Path> denied = new ArrayList<>();
+    /** Starts {@code command} in the workspace under the sandbox the policy and this machine call for, or refuses. */
+    static Started start(String command, ToolContext ctx) throws ToolException, IOException {
+        String mode = ctx.env().get("AGENT_SHELL_SANDBOX", "auto").toLowerCase(Locale.ROOT);
+        Path workspace = ctx.workspace().root();
+        Policy.Network network = ctx.policy().network();
+        Sockets sockets = !network.allowed() ? Sockets.NONE : network.allowHosts().isEmpty() ? Sockets.ANY : Sockets.TCP_AND_UNIX;
+        ProcessBuilder builder = new ProcessBuilder()
+                .directory(workspace.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        switch (mode) {
+            case "none" -> {
+                builder.command(shell(), "-c", command);
+                scrubEnvironment(builder.environment());
+                Process p = builder.start();
+                return new Started(treeOf(p), null, null);
+            }
+            case "auto", "landlock", "bwrap" -> {
+            }
+            default -> throw ToolException.failed("AGENT_SHELL_SANDBOX must be auto, landlock, bwrap or none, not '" + mode + "'");
+        }
+        List<Path> denied = matching(workspace, ctx.policy().files().deny());
+        Optional<String> landlock = mode.equals("bwrap") ? Optional.of("AGENT_SHELL_SANDBOX=bwrap") : landlockProblem(sockets, denied, ctx);
+        if (landlock.isEmpty()) {
+            return startLandlocked(builder, command, ctx, sockets, network);
+        }
+        Optional<String> bwrap = mode.equals("landlock") ? Optional.of("AGENT_SHELL_SANDBOX=landlock") : BubblewrapCommand.problem();
+        if (bwrap.isEmpty()) {
+            builder.command(BubblewrapCommand.argv(shell(), command, workspace, sockets == Sockets.ANY, denied,
+                    matching(workspace, ctx.policy().files().readOnly())));
+            builder.environment().clear();
+            return new Started(treeOf(builder.start()), null, null);
+        }
+        throw ToolException.denied("refused: run_shell has no sandbox here: Landlock: " + landlock.get() + "; bubblewrap: " + bwrap.get()
+                + ". Set AGENT_SHELL_SANDBOX=none to run commands unconfined.");
+    }
+
+    /** Why Landlock cannot confine this command as the policy says, or empty. */
+    private static Optional<String> landlockProblem(Sockets sockets, List<Path> denied, ToolContext ctx) {
+        Optional<String> kernel = LandlockLauncher.problem(sockets);
+        if (kernel.isPresent()) {
+            return kernel;
+        }
+        if (!denied.isEmpty()) {
+            // Landlock rules only add access: a right on the workspace reaches every file below it, and
+            // withholding it from a directory would also withhold it from what the command creates there.
+            return Optional.of("the workspace holds paths the policy denies (" + ctx.workspace().root().relativize(denied.get(0))
+                    + (denied.size() > 1 ? " and " + (denied.size() - 1) + " more" : "") + "), which Landlock cannot hide inside the workspace");
+        }
+        Optional<Path> state = ctx.env().get("AGENT_STATE_DIR").map(s -> Path.of(s).toAbsolutePath().normalize());
+        if (state.isPresent()) {
+            Path s = state.get();
+            if (s.startsWith(ctx.workspace().root()) || LandlockLauncher.systemPaths().stream().anyMatch(s::startsWith)) {
+                return Optional.of("the state directory " + s + " lies inside a directory the shell may read");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Started startLandlocked(ProcessBuilder builder, String command, ToolContext ctx, Sockets sockets,
+                                           Policy.Network network) throws IOException {
+        Path workspace = ctx.workspace().root();
+        Path temp = Files.createTempDirectory("agent-shell-");
+        EgressProxy proxy = null;
+        try {
+            Map<String, String> env = builder.environment();
+            env.clear();
+            // The runtime's PATH and JDK, so that builds find their tools (what lies outside the readable
+            // hierarchies is simply not found).
+            env.put("PATH", ctx.env().get("PATH", PATH));
+            ctx.env().get("JAVA_HOME").ifPresent(home -> env.put("JAVA_HOME", home));
+            env.put("HOME", temp.toString());
+            env.put("TMPDIR", temp.toString());
+            env.put("LANG", "C.UTF-8");
+            env.put("TERM", "dumb");
+            if (sockets == Sockets.TCP_AND_UNIX) {
+                List<String> hosts = network.allowHosts();
+                proxy = EgressProxy.start(host -> hosts.stream().anyMatch(glob -> Globs.matchesName(glob.toLowerCase(Locale.ROOT), host)));
+                for (String name : List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy")) {
+                    env.put(name, proxy.url());
+                }
+            }
+            builder.command(shell(), "-c", command);
+            List<Path> readable = new ArrayList<>(LandlockLauncher.systemPaths());
+            LandlockRules rules = new LandlockRules(readable, List.of(workspace, temp), sockets, proxy == null ? 0 : proxy.port());
+            return new Started(LandlockLauncher.start(builder, rules), temp, proxy);
+        } catch (IOException | RuntimeException e) {
+            if (proxy != null) {
+                proxy.close();
+            }
+            deleteTree(temp);
+            throw e;
+        }
+    }
+
+    /** The sandbox the default setting picks on this machine for a command with network off, or why there is none. */
+    public static Optional<String> problem() {
+        Optional<String> landlock = LandlockLauncher.problem(Sockets.NONE);
+        Optional<String> bwrap = BubblewrapCommand.problem();
+        return landlock.isEmpty() || bwrap.isEmpty() ? Optional.empty()
+                : Optional.of("Landlock: " + landlock.get() + "; bubblewrap: " + bwrap.get());
+    }
+
+    /** Why bubblewrap cannot be used here, or empty when it works. */
+    public static Optional<String> bwrapProblem() {
+        return BubblewrapCommand.problem();
+    }
+
+    /** Why the Landlock sandbox cannot be used here with network off, or empty when it can. */
+    public static Optional<String> landlockProblem() {
+        return LandlockLauncher.problem(Sockets.NONE);
+    }
+
+    /** The existing workspace paths {@code globs} match (the topmost of each subtree). */
+    static List<Path> matching(Path workspace, List<String> globs) {
+        List<Path> found = new ArrayList<>();
         if (globs.isEmpty()) {
-            return denied;
+            return found;
         }
         try {
             Files.walkFileTree(workspace, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     if (!dir.equals(workspace) && Globs.matchesPath(globs, relative(workspace, dir))) {
-                        denied.add(dir);
+                        found.add(dir);
                         return FileVisitResult.SKIP_SUBTREE;
                     }
                     return FileVisitResult.CONTINUE;
@@ -109,7 +198,7 @@ public final class ShellSandbox {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     if (Globs.matchesPath(globs, relative(workspace, file))) {
-                        denied.add(file);
+                        found.add(file);
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -122,7 +211,7 @@ public final class ShellSandbox {
         } catch (IOException ignored) {
             // an unreadable subtree cannot be read from the sandbox either
         }
-        return denied;
+        return found;
     }
 
     private static String relative(Path workspace, Path path) {
@@ -130,40 +219,34 @@ public final class ShellSandbox {
     }
 
     /** The environment for an unconfined command: the runtime's, without secrets. */
-    static void scrubEnvironment(java.util.Map<String, String> environment) {
+    static void scrubEnvironment(Map<String, String> environment) {
         environment.keySet().removeIf(name -> name.matches("(?i).*(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|CREDENTIAL).*")
                 || name.startsWith("AGENT_") || name.startsWith("LLM_"));
         environment.put("TERM", "dumb");
     }
 
-    /** Why bubblewrap cannot be used here, or empty when it works; probed once per process. */
-    public static Optional<String> bwrapProblem() {
-        Optional<String> known = bwrapProblem;
-        if (known == null) {
-            known = probe();
-            bwrapProblem = known;
-        }
-        return known;
+    /** Ending a process tree as it stands: the whole of it under bubblewrap (its pid namespace), or unconfined. */
+    private static ConfinedProcess treeOf(Process process) {
+        return new ConfinedProcess() {
+            @Override
+            public Process process() {
+                return process;
+            }
+
+            @Override
+            public void killAll() {
+                // Through the handle: Process.destroy would also close the output the caller is still reading.
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.toHandle().destroyForcibly();
+            }
+        };
     }
 
-    private static Optional<String> probe() {
-        try {
-            Process p = new ProcessBuilder("bwrap", "--unshare-net", "--unshare-pid", "--die-with-parent", "--cap-drop", "ALL",
-                    "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
-                    "--symlink", "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "/usr/bin/true")
-                    .redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes()).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return Optional.of("bubblewrap did not start in time");
-            }
-            return p.exitValue() == 0 ? Optional.empty()
-                    : Optional.of("bubblewrap cannot create a sandbox here: " + (output.isEmpty() ? "exit " + p.exitValue() : output));
-        } catch (IOException e) {
-            return Optional.of("bubblewrap (bwrap) is not installed");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of("interrupted while probing bubblewrap");
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temporary directory is harmless
         }
     }
 

@@ -208,8 +208,18 @@ final class HostileRun {
         return io.devagent.testkit.Await.eventually(dir, limit, condition::getAsBoolean);
     }
 
-    /** Skips when bubblewrap cannot run here, except in CI, where it must. */
+    /** Skips when the default shell sandbox (Landlock, else bubblewrap) cannot run here, except in CI, where it must. */
     static void requireSandbox() {
+        var problem = ShellSandbox.problem();
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(problem).as("a shell sandbox must work in CI").isEmpty();
+        } else {
+            assumeTrue(problem.isEmpty(), () -> "no working shell sandbox: " + problem.orElse(""));
+        }
+    }
+
+    /** Skips when bubblewrap cannot run here, except in CI, where it must. */
+    static void requireBubblewrap() {
         Optional<String> problem = ShellSandbox.bwrapProblem();
         if ("true".equals(System.getenv("CI"))) {
             assertThat(problem).as("bubblewrap must work in CI").isEmpty();

@@ -14,6 +14,7 @@ import java.util.List;
 
 import static io.devagent.run.HostileRun.eventually;
 import static io.devagent.run.HostileRun.read;
+import static io.devagent.run.HostileRun.requireBubblewrap;
 import static io.devagent.run.HostileRun.requireSandbox;
 import static io.devagent.run.HostileRun.shell;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +51,10 @@ class HostileShellTest {
         Files.writeString(ws.resolve("inside.txt"), "inside content\n");
         Files.createSymbolicLink(ws.resolve("link-to-outside"), secret);
         Files.createSymbolicLink(ws.resolve("link-to-outdir"), outdir);
+    }
+
+    /** Files the default policy denies: Landlock cannot hide them, so only bubblewrap runs commands beside them. */
+    private void plantDeniedFiles() throws Exception {
         Files.createDirectories(ws.resolve("sub"));
         Files.writeString(ws.resolve(".env"), "API_TOKEN=" + ENV + "\n");
         Files.writeString(ws.resolve("sub/.env"), "DB_PASSWORD=" + SUB_ENV + "\n");
@@ -86,9 +91,11 @@ class HostileShellTest {
         }
         // The control: the sandbox runs commands and shows the workspace, so silence elsewhere is the sandbox's.
         assertThat(run.message(0)).isEqualTo("exit code: 0\ninside content\n");
-        assertThat(run.message(1)).contains("No such file or directory");
-        assertThat(run.message(3)).contains("No such file or directory");
-        assertThat(run.message(5)).contains("workspace").doesNotContain("secret.txt").doesNotContain("inner.txt").doesNotContainPattern("\\sstate\\n");
+        // Absent under bubblewrap, unreadable under Landlock.
+        assertThat(run.message(1)).containsPattern("No such file or directory|Permission denied");
+        assertThat(run.message(3)).containsPattern("No such file or directory|Permission denied");
+        // bubblewrap shows an empty root with only the workspace in it; Landlock refuses to list it at all.
+        assertThat(run.message(5)).containsPattern("workspace|Permission denied").doesNotContain("secret.txt").doesNotContain("inner.txt").doesNotContainPattern("\\sstate\\n");
         assertThat(run.message(6)).endsWith("grep-done\n");
         run.assertNeverSeen(OUTSIDE, INNER);
         assertThat(root.resolve("pwned")).doesNotExist();
@@ -123,9 +130,9 @@ class HostileShellTest {
         for (int i = 0; i < probes.size(); i++) {
             run.assertRan(i);
         }
-        assertThat(run.message(0)).contains("No such file or directory").contains("ls=2").doesNotContain("checkpoints");
+        assertThat(run.message(0)).containsPattern("No such file or directory|Permission denied").contains("ls=2").doesNotContain("checkpoints");
         for (int i = 1; i <= 3; i++) {
-            assertThat(run.message(i)).as("probe %d", i).contains("No such file or directory").contains("cat=1")
+            assertThat(run.message(i)).as("probe %d", i).containsPattern("No such file or directory|Permission denied").contains("cat=1")
                     .doesNotContain("run_id").doesNotContain("probe the sandbox");
         }
         assertThat(run.message(4)).doesNotContain("tools").doesNotContain(id);
@@ -139,7 +146,9 @@ class HostileShellTest {
 
     @Test
     void deniedFilesAreEmptyOrAbsentInsideTheSandbox() throws Exception {
-        requireSandbox();
+        requireBubblewrap();
+        plantDeniedFiles();
+        fx.vars.put("AGENT_SHELL_SANDBOX", "bwrap");
         List<Probe> probes = List.of(
                 shell("cat .env; echo cat=$?"),
                 shell("cat sub/.env"),

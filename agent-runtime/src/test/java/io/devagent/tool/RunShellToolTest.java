@@ -244,7 +244,7 @@ class RunShellToolTest {
     private String probeEnvironment(Map<String, String> extra) throws Exception {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath, ShellEnvProbe.class.getName(), ws.toString())
+        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath, ShellEnvProbe.class.getName(), ws.toString())
                 .redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.put("LLM_API_KEY", SECRET);

@@ -96,13 +96,13 @@ final class ToolFixtures {
         }
     }
 
-    /** Like {@link #requireProgram} for bubblewrap, which must also work (user namespaces). */
+    /** Skips when the default shell sandbox (Landlock, else bubblewrap) cannot run here, except in CI, where it must. */
     static void requireSandbox() {
-        var problem = ShellSandbox.bwrapProblem();
+        var problem = ShellSandbox.problem();
         if ("true".equals(System.getenv("CI"))) {
-            assertThat(problem).as("bubblewrap must work in CI").isEmpty();
+            assertThat(problem).as("a shell sandbox must work in CI").isEmpty();
         } else {
-            assumeTrue(problem.isEmpty(), () -> "no working bubblewrap: " + problem.orElse(""));
+            assumeTrue(problem.isEmpty(), () -> "no working shell sandbox: " + problem.orElse(""));
         }
     }
 }

@@ -1,6 +1,5 @@
 # Stand-in for eclipse-temurin:25-jre-noble where no image registry is reachable: a Debian root
-# (debootstrap) with this machine's Temurin 25 at the place and under the variables the real image
-# uses. Built by scripts/compose-e2e.sh only when no image of that name is there.
+# (debootstrap) with this machine's Temurin 25 where the real image has it.
 ARG BASE
 FROM ${BASE}
 COPY jdk /opt/java/openjdk
