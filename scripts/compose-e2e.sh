@@ -194,7 +194,9 @@ unset AGENT_UID AGENT_GID
 health() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$1" 2>/dev/null; }
 is_healthy() { [ "$(health "$1")" = healthy ]; }
 both_healthy() { is_healthy dev-agent && is_healthy dev-agent-dashboard; }
-runtime_ready() { docker exec dev-agent sh -c 'test -S /state/agent.sock && test -s /state/agent.pid'; }
+# The runtime logs its start once agent.pid and agent.sock are in place; a killed one leaves both behind, stale.
+since=$(date +%s)
+runtime_ready() { docker logs --since "$since" dev-agent 2>&1 | grep -q 'main runtime started'; }
 dashboard_ready() { curl -fsS -o /dev/null http://127.0.0.1:7081/health; }
 
 start=$(date +%s.%N)
@@ -207,7 +209,7 @@ ok "docker-compose up -d $build_flag: $build_time s"
 image_size=$(docker image inspect -f '{{.Size}}' "$image" | awk '{ printf "%.0f MB", $1 / 1000000 }')
 ok "image $image: $image_size"
 start=$(date +%s.%N)
-await "the runtime is ready (agent.sock, agent.pid)" 120 runtime_ready
+await "the runtime is ready (it logs its start)" 120 runtime_ready
 ready_time=$(elapsed "$start")
 await "both containers turn healthy" 180 both_healthy
 healthy_time=$(elapsed "$start")
@@ -235,15 +237,13 @@ cat "$work/greeting.out"
 [ "$(cat "$E2E_WORKSPACE/greeting.txt")" = "hello from the container" ] || fail "greeting.txt was not written"
 ok "write_file: greeting.txt written in the mounted workspace"
 answer=$(grep '^shell said: ' "$work/greeting.out" || true)
+# The command prints the file, its uid and whether a seccomp filter is on (1): the sandbox confines it in the container.
 if printf '%s' "$answer" | grep -q 'hello from the container 1000 1'; then
-  shell_outcome="ran (sandboxed) as uid 1000 under the default seccomp profile"
+  shell_outcome="ran, confined by the shell sandbox, as uid 1000 under Docker's default seccomp profile"
   ok "run_shell $shell_outcome"
-elif printf '%s' "$answer" | grep -qi 'refused\|cannot\|sandbox'; then
-  shell_outcome="refused: ${answer#shell said: }"
-  [ "${E2E_SHELL_MUST_RUN:-}" = "true" ] && fail "run_shell was refused: ${answer#shell said: }"
-  note "run_shell $shell_outcome"
 else
-  fail "run_shell neither ran nor was refused with a reason: $answer"
+  shell_outcome="refused or failed: ${answer#shell said: }"
+  fail "run_shell in the container: ${answer#shell said: }"
 fi
 
 say "runbook §1a: policy reloads, through the dashboard (REST) and the CLI"
@@ -296,7 +296,8 @@ resume() {
   local id="$1" st
   st=$(run_status "$id")
   note "after the restart the run $id is $st"
-  docker exec dev-agent agent checkpoints resume "$id" | tee "$work/resume.out" || fail "agent checkpoints resume $id exited $?"
+  docker exec dev-agent agent checkpoints resume "$id" 2>&1 | tee "$work/resume.out" || fail "agent checkpoints resume $id exited $?"
+  grep -q '^handed to the main runtime' "$work/resume.out" || fail "the resume of $id was not handed to the main runtime"
   [ "$(run_status "$id")" = succeeded ] || fail "run $id is $(run_status "$id") after the resume"
 }
 docker exec dev-agent agent run "A long task in two parts" --run-id e2e-long --detach
@@ -311,6 +312,7 @@ kill "$events_pid"; events_pid=""
 cat "$work/events"
 grep -q '^dev-agent 143$' "$work/events" || fail "the runtime did not stop by itself on SIGTERM (exit $(sed -n 's/^dev-agent //p' "$work/events"); 137 means killed at the end of the grace period)"
 ok "docker-compose down: $down_time s; the runtime exited 143 on SIGTERM, within the grace period (not killed)"
+since=$(date +%s)
 dc up -d >"$work/up2.log" 2>&1 || { cat "$work/up2.log" >&2; fail "docker-compose up -d (again)"; }
 await "the runtime is ready again" 120 runtime_ready
 note "run e2e-long after down: $(run_status e2e-long)"
@@ -318,34 +320,59 @@ resume e2e-long
 [ -f "$E2E_WORKSPACE/long-part-2.txt" ] || fail "the resumed run did not write its second part"
 ok "the long task carried on after down and up, and finished"
 
-say "docker kill -s KILL dev-agent with a run in flight: the restart policy brings it back, the run finishes"
+say "docker kill -s KILL dev-agent with a run in flight: a stop by hand, so it stays down; up brings it back, the run finishes"
+docker exec dev-agent agent run "A killed task in two parts" --run-id e2e-killed --detach
+await "the killed task's model turn is in flight" 60 grep -q '^stalled killed turn 1' "$work/model.log"
+before=$(docker inspect -f '{{.RestartCount}}' dev-agent)
+docker kill -s KILL dev-agent >/dev/null
+stopped() { [ "$(docker inspect -f '{{.State.Running}} {{.State.ExitCode}}' dev-agent)" = "false 137" ]; }
+await "dev-agent stops" 30 stopped
+# Docker counts docker kill as a stop by hand: the restart policy leaves such a container down (until up or start).
+[ "$(docker inspect -f '{{.RestartCount}}' dev-agent)" = "$before" ] || fail "the restart policy restarted a container stopped by docker kill"
+dashboard_ready || fail "the dashboard went down with the runtime"
+ok "dev-agent killed (exit 137) and left down by its restart policy, as Docker does after docker kill; the dashboard stays up"
+since=$(date +%s)
+dc up -d >"$work/up-kill.log" 2>&1 || { cat "$work/up-kill.log" >&2; fail "docker-compose up -d after docker kill"; }
+await "the runtime is ready after up" 120 runtime_ready
+resume e2e-killed
+[ -f "$E2E_WORKSPACE/killed-part-2.txt" ] || fail "the run did not finish after docker kill and up"
+ok "the run in flight at docker kill finished after up"
+
+say "the runtime's JVM killed from outside Docker (as the OOM killer does) with a run in flight: the restart policy brings it back, the run finishes"
 docker exec dev-agent agent run "A crash task in two parts" --run-id e2e-crash --detach
 await "the crash task's model turn is in flight" 60 grep -q '^stalled crash turn 1' "$work/model.log"
 before=$(docker inspect -f '{{.RestartCount}}' dev-agent)
-docker kill -s KILL dev-agent >/dev/null
+since=$(date +%s)
+kill -KILL "$(docker inspect -f '{{.State.Pid}}' dev-agent)"
 restarted() { [ "$(docker inspect -f '{{.RestartCount}} {{.State.Running}}' dev-agent)" = "$((before + 1)) true" ]; }
 await "the restart policy brings dev-agent back" 60 restarted
-await "the runtime is ready after the kill" 120 runtime_ready
+await "the runtime is ready after the crash" 120 runtime_ready
 ok "dev-agent restarted by its restart policy (restart count $before -> $((before + 1)))"
 resume e2e-crash
-[ -f "$E2E_WORKSPACE/crash-part-2.txt" ] || fail "the run did not finish after the kill"
-ok "the run killed with the container finished"
+[ -f "$E2E_WORKSPACE/crash-part-2.txt" ] || fail "the run did not finish after the crash"
+ok "the run in flight at the crash finished"
 await "the dashboard answers after the runtime's restart" 60 dashboard_ready
-await "both containers are healthy after the kill" 120 both_healthy
-ok "the dashboard survived the runtime's restart; both healthy"
+await "both containers are healthy after the crash" 120 both_healthy
+ok "the dashboard survived the runtime's restarts; both healthy"
 code=$(curl -sS -o "$work/reload.json" -w '%{http_code}' -X POST http://localhost:7081/policies/reload)
 [ "$code" = 200 ] || fail "POST /policies/reload after the restart answered $code: $(cat "$work/reload.json")"
 ok "the REST reload reaches the restarted runtime"
 
+say "runbook §5: retention, the audit logs of finished runs archived"
+docker exec dev-agent agent archive --older-than 0 | tee "$work/archive.out" || fail "agent archive exited $?"
+docker exec dev-agent sh -c "ls /state/archive/*/run-$summary_id.jsonl.gz" >/dev/null || fail "run $summary_id's audit log was not archived"
+ok "agent archive --older-than 0: /state/archive/<date>/run-$summary_id.jsonl.gz"
+
 # ---------------------------------------------------------------------------------------------
 say "step 4: the workspace mounted from the host, for host users 1000 and $other_uid"
-for f in greeting.txt long-part-2.txt crash-part-2.txt; do
+for f in greeting.txt long-part-2.txt killed-part-2.txt crash-part-2.txt; do
   [ "$(stat -c %u:%g "$E2E_WORKSPACE/$f")" = 1000:1000 ] || fail "$f belongs to $(stat -c %u:%g "$E2E_WORKSPACE/$f"), not 1000:1000"
 done
 ok "files the agent wrote belong to 1000:1000 on the host"
 dc down >/dev/null 2>&1 || fail "docker-compose down"
 chown -R "$other_uid:$other_uid" "$E2E_WORKSPACE"
 export AGENT_UID="$other_uid" AGENT_GID="$other_uid"
+since=$(date +%s)
 dc up -d >"$work/up3.log" 2>&1 || { cat "$work/up3.log" >&2; fail "docker-compose up -d with AGENT_UID=$other_uid"; }
 await "the runtime is ready as uid $other_uid (the state volume was the old user's)" 120 runtime_ready
 [ "$(docker exec dev-agent id -u)" = "$other_uid" ] || fail "the runtime does not run as $other_uid"

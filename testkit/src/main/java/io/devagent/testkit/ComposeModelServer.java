@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code Summarize repo}: reads README.md, answers with a summary;</li>
  *   <li>{@code greeting}: writes greeting.txt, runs a shell command on it, answers with what the
  *       shell returned (its output, or why it was refused);</li>
- *   <li>{@code long task} and {@code crash task}: write part-1.txt, then the first ask of turn 2 is held
+ *   <li>{@code long task}, {@code crash task} and {@code killed task}: write KEY-part-1.txt, then the first ask of turn 2 is held
  *       back until the server stops (so the run is in flight while the container stops or is killed);
- *       asked again (the resumed run), turn 2 writes part-2.txt and turn 3 answers.</li>
+ *       asked again (the resumed run), turn 2 writes KEY-part-2.txt and turn 3 answers.</li>
  * </ul>
  */
 public final class ComposeModelServer {
@@ -69,7 +69,7 @@ public final class ComposeModelServer {
                 case 1 -> Reply.toolCall("run_shell", "{\"command\":\"cat greeting.txt; id -u; grep -c '^Seccomp:.*2' /proc/self/status\"}");
                 default -> Reply.text("shell said: " + lastToolResult(request).replace('\n', ' ').strip());
             };
-            case "long", "crash" -> switch (turn) {
+            case "long", "crash", "killed" -> switch (turn) {
                 case 0 -> Reply.toolCall("write_file", "{\"path\":\"" + key + "-part-1.txt\",\"content\":\"one\\n\"}");
                 case 1 -> held.computeIfAbsent(key, k -> new AtomicInteger()).getAndIncrement() == 0
                         ? holdBack(key, turn)
@@ -97,7 +97,7 @@ public final class ComposeModelServer {
         for (JsonNode message : request.path("messages")) {
             if ("user".equals(message.path("role").asText())) {
                 String text = message.path("content").asText().toLowerCase();
-                for (String key : List.of("summarize", "greeting", "long", "crash")) {
+                for (String key : List.of("summarize", "greeting", "long", "crash", "killed")) {
                     if (text.contains(key)) {
                         return key;
                     }
