@@ -196,7 +196,7 @@ is_healthy() { [ "$(health "$1")" = healthy ]; }
 both_healthy() { is_healthy dev-agent && is_healthy dev-agent-dashboard; }
 # The runtime logs its start once agent.pid and agent.sock are in place; a killed one leaves both behind, stale.
 since=$(date +%s)
-runtime_ready() { docker logs --since "$since" dev-agent 2>&1 | grep -q 'main runtime started'; }
+runtime_ready() { docker logs --since "$since" dev-agent 2>&1 | grep 'main runtime started' >/dev/null; }
 dashboard_ready() { curl -fsS -o /dev/null http://127.0.0.1:7081/health; }
 
 start=$(date +%s.%N)
@@ -256,7 +256,7 @@ docker exec dev-agent agent policies reload || fail "agent policies reload throu
 ok "docker exec dev-agent agent policies reload: exit 0"
 
 say "runbook §2: logs and metrics"
-docker logs dev-agent 2>&1 | grep -q "$summary_id" || fail "docker logs dev-agent does not mention run $summary_id"
+docker logs dev-agent 2>&1 | grep "$summary_id" >/dev/null || fail "docker logs dev-agent does not mention run $summary_id"
 ok "docker logs dev-agent: the run's start and end lines"
 docker exec dev-agent test -s "/state/audit/run-$summary_id.jsonl" || fail "no /state/audit/run-$summary_id.jsonl"
 docker exec dev-agent agent audit verify "$summary_id" || fail "the audit chain of $summary_id does not verify"
