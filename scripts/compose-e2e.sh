@@ -115,8 +115,9 @@ if ! docker info >/dev/null 2>&1; then
   fi
   rm -rf "$probe"
   # No bridge and no NAT: builds and containers use the host's network, so nothing leaves loopback.
-  dockerd --iptables=false --ip-masq=false --bridge=none --storage-driver="$driver" \
-          --exec-opt native.cgroupdriver=cgroupfs --data-root "$data" --pidfile "$data/dockerd.pid" \
+  dockerd --host "${DOCKER_HOST:-unix:///var/run/docker.sock}" \
+          --iptables=false --ip-masq=false --bridge=none --storage-driver="$driver" \
+          --exec-opt native.cgroupdriver=cgroupfs --data-root "$data" --exec-root "$data/exec" --pidfile "$data/dockerd.pid" \
           >"$work/dockerd.log" 2>&1 &
   started_engine=$!
   await "the Docker engine started by this test answers (see $work/dockerd.log)" 60 docker info
