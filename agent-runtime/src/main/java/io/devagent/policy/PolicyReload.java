@@ -50,11 +50,7 @@ public final class PolicyReload {
         // Watched before the signal goes out: the runtime's answer is a new status file, and it may come at once.
         try (FileChanges changes = FileChanges.in(Files.createDirectories(statusDir))) {
             try {
-                Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
-                String output = new String(kill.getInputStream().readAllBytes()).trim();
-                if (kill.waitFor() != 0) {
-                    return new Outcome(Outcome.Kind.SIGNAL_FAILED, pid, null, "cannot signal the main runtime (pid " + pid + "): " + output);
-                }
+                SignalSender.hangup(pid);
             } catch (IOException e) {
                 return new Outcome(Outcome.Kind.SIGNAL_FAILED, pid, null, "cannot signal the main runtime (pid " + pid + "): " + e.getMessage());
             }

@@ -37,7 +37,7 @@ public record StateDir(Path root, Environment env) {
             Files.createDirectories(dir);
         }
         if (!Files.isWritable(root)) {
-            throw new IOException("the state directory " + root + " is not writable");
+            throw new java.nio.file.AccessDeniedException(root.toString(), null, "the state directory is not writable");
         }
         return this;
     }

@@ -6,6 +6,7 @@ import io.devagent.daemon.RuntimeClient;
 import io.devagent.policy.PolicyException;
 import io.devagent.run.Agent;
 import io.devagent.run.AgentConfig;
+import io.devagent.state.AccessProblem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -185,6 +187,9 @@ final class RunCommand extends StateCommand implements Callable<Integer> {
         } catch (MainRuntime.AlreadyRunningException e) {
             err.println("error: " + e.getMessage());
             return ExitCodes.USAGE;
+        } catch (AccessDeniedException e) {
+            err.println("error: cannot start the main runtime: " + AccessProblem.describe(e, config.state().root()));
+            return ExitCodes.FAILED;
         } catch (IOException e) {
             err.println("error: cannot start the main runtime: " + e.getMessage());
             return ExitCodes.FAILED;

@@ -72,8 +72,13 @@ public final class ScriptedModelServer implements AutoCloseable {
     }
 
     public static ScriptedModelServer start() {
+        return start(0);
+    }
+
+    /** On this loopback port (0: an ephemeral one), for a server started by hand from a script. */
+    public static ScriptedModelServer start(int port) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), BACKLOG);
             ScriptedModelServer scripted = new ScriptedModelServer(server);
             server.createContext("/v1/models", scripted::models).getAttributes().put(CLOSING, scripted.closing);
             server.createContext("/v1/chat/completions", scripted::chat).getAttributes().put(CLOSING, scripted.closing);
