@@ -1,6 +1,6 @@
 package io.devagent.operator;
 
-import io.devagent.json.Json;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.devagent.k8s.api.AgentRun;
 import io.devagent.k8s.api.AgentRunStatus;
 import io.devagent.k8s.api.PolicyResource;
@@ -154,7 +154,7 @@ public final class AgentRunReconciler implements Reconciler<AgentRun> {
         Outcome outcome = runOutcome(run, context, previous, specValid, problems, policy, rendered.isPresent());
         AgentRunStatus next = status(run, previous, outcome, problems, policy, policyVersion);
         UpdateControl<AgentRun> control;
-        if (Json.write(next.controllerFields()).equals(Json.write(previous.controllerFields()))) {
+        if (Serialization.asJson(next.controllerFields()).equals(Serialization.asJson(previous.controllerFields()))) {
             control = UpdateControl.noUpdate();
         } else {
             AgentRun patch = new AgentRun();
