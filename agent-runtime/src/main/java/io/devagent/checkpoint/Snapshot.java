@@ -2,6 +2,7 @@ package io.devagent.checkpoint;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.devagent.model.Tokens;
 
 /**
  * The latest state of a run, small and rewritten whole at each checkpoint
@@ -29,15 +30,6 @@ public record Snapshot(
     public static final String PAUSED = "paused";
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
-
-    /** Token counts as the model reported them in {@code usage}. */
-    public record Tokens(long prompt, long completion, long total) {
-        public static final Tokens ZERO = new Tokens(0, 0, 0);
-
-        public Tokens plus(Tokens other) {
-            return new Tokens(prompt + other.prompt, completion + other.completion, total + other.total);
-        }
-    }
 
     public boolean finished() {
         return SUCCEEDED.equals(status) || FAILED.equals(status);

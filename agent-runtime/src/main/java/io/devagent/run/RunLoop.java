@@ -9,7 +9,7 @@ import io.devagent.checkpoint.CheckpointException;
 import io.devagent.checkpoint.RunJournal;
 import io.devagent.checkpoint.Snapshot;
 import io.devagent.checkpoint.SnapshotWriter;
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 import io.devagent.json.Json;
 import io.devagent.metrics.Metrics;
 import io.devagent.model.ChatModel;

@@ -5,7 +5,7 @@ import io.devagent.audit.AuditVerifier;
 import io.devagent.json.Json;
 import io.devagent.policy.Policy;
 import io.devagent.run.RunResult;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import io.devagent.testkit.McpServers;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,6 @@
 package io.devagent.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.devagent.checkpoint.Snapshot.Tokens;
 import io.devagent.json.Json;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
