@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.devagent.k8s.api.AgentRunStatus;
 import io.devagent.k8s.api.PolicyResource;
 import io.devagent.k8s.api.PolicyStatus;
+import io.devagent.operator.dependent.PolicyRendering;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;

@@ -1,5 +1,6 @@
 package io.devagent.operator;
 
+import io.devagent.operator.config.OperatorConfig;
 import io.devagent.k8s.api.AgentRun;
 import io.devagent.k8s.api.AgentRunSpec;
 import io.devagent.k8s.api.PolicyResource;

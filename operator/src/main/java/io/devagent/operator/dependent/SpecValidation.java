@@ -1,9 +1,8 @@
-package io.devagent.operator;
+package io.devagent.operator.dependent;
 
 import io.devagent.k8s.api.AgentRun;
 import io.devagent.k8s.api.AgentRunSpec;
 import io.devagent.k8s.api.Names;
-import io.devagent.operator.dependent.Children;
 
 import java.net.URI;
 import java.util.ArrayList;
