@@ -7,6 +7,7 @@ WORKDIR /src
 # Poms first, so that dependencies are a cached layer of their own.
 COPY pom.xml ./
 COPY testkit/pom.xml testkit/
+COPY agent-policy/pom.xml agent-policy/
 COPY agent-runtime/pom.xml agent-runtime/
 COPY dashboard/pom.xml dashboard/
 COPY cli/pom.xml cli/

@@ -3,15 +3,13 @@ package io.devagent.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.json.Json;
+import io.devagent.state.AppendOnlyLines;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -28,14 +26,14 @@ public final class AuditLog implements Closeable {
 
     private final String runId;
     private final Redactor redactor;
-    private final FileChannel channel;
+    private final AppendOnlyLines file;
     private long seq;
     private String lastHash;
 
-    private AuditLog(String runId, Redactor redactor, FileChannel channel, long seq, String lastHash) {
+    private AuditLog(String runId, Redactor redactor, AppendOnlyLines file, long seq, String lastHash) {
         this.runId = runId;
         this.redactor = redactor;
-        this.channel = channel;
+        this.file = file;
         this.seq = seq;
         this.lastHash = lastHash;
     }
@@ -44,12 +42,10 @@ public final class AuditLog implements Closeable {
      * Opens the log for appending, continuing its chain. A last line torn by a crash (no newline)
      * was never part of the chain, so it is cut off before appending.
      */
-    public static AuditLog open(Path file, String runId, Redactor redactor) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    public static AuditLog open(Path path, String runId, Redactor redactor) throws IOException {
+        AppendOnlyLines file = AppendOnlyLines.open(path);
         try {
-            long end = TailReader.cutTornTail(channel);
-            String last = TailReader.lastLine(channel, end);
+            String last = file.lastLine();
             long seq = 0;
             String hash = null;
             if (last != null) {
@@ -57,10 +53,9 @@ public final class AuditLog implements Closeable {
                 seq = node.path("seq").asLong();
                 hash = node.path("hash").asText(null);
             }
-            channel.position(end);
-            return new AuditLog(runId, redactor, channel, seq, hash);
+            return new AuditLog(runId, redactor, file, seq, hash);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            file.close();
             throw e;
         }
     }
@@ -81,18 +76,15 @@ public final class AuditLog implements Closeable {
         byte[] body = Json.bytes(event);
         String hash = sha256(body);
         // The line is the body without its closing brace, then the hash member and the brace: one write.
-        ByteBuffer[] line = {ByteBuffer.wrap(body, 0, body.length - 1),
-                ByteBuffer.wrap((",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII))};
-        while (line[1].hasRemaining()) {
-            channel.write(line);
-        }
+        file.append(ByteBuffer.wrap(body, 0, body.length - 1),
+                ByteBuffer.wrap((",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII)));
         seq++;
         lastHash = hash;
     }
 
     /** Makes every appended line durable. */
     public synchronized void sync() throws IOException {
-        channel.force(false);
+        file.force();
     }
 
     public synchronized long lastSeq() {
@@ -101,7 +93,7 @@ public final class AuditLog implements Closeable {
 
     @Override
     public synchronized void close() throws IOException {
-        channel.close();
+        file.close();
     }
 
     static String sha256(String text) {
@@ -116,52 +108,4 @@ public final class AuditLog implements Closeable {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
-
-    /** Reads backwards from the end of a file, so that reopening a long log costs one line, not the log. */
-    static final class TailReader {
-        private TailReader() {
-        }
-
-        /** Truncates anything after the last newline and returns the new size. */
-        static long cutTornTail(FileChannel channel) throws IOException {
-            long size = channel.size();
-            long lastNewline = lastIndexOf(channel, size, (byte) '\n');
-            long end = lastNewline < 0 ? 0 : lastNewline + 1;
-            if (end < size) {
-                channel.truncate(end);
-                channel.force(false);
-            }
-            return end;
-        }
-
-        /** The last complete line before {@code end} (which follows a newline), or null. */
-        static String lastLine(FileChannel channel, long end) throws IOException {
-            if (end == 0) {
-                return null;
-            }
-            long previousNewline = lastIndexOf(channel, end - 1, (byte) '\n');
-            long start = previousNewline + 1;
-            ByteBuffer buffer = ByteBuffer.allocate((int) (end - 1 - start));
-            channel.read(buffer, start);
-            return new String(buffer.array(), StandardCharsets.UTF_8);
-        }
-
-        static long lastIndexOf(FileChannel channel, long before, byte wanted) throws IOException {
-            ByteBuffer chunk = ByteBuffer.allocate(8192);
-            long pos = before;
-            while (pos > 0) {
-                int len = (int) Math.min(chunk.capacity(), pos);
-                chunk.clear().limit(len);
-                channel.read(chunk, pos - len);
-                for (int i = len - 1; i >= 0; i--) {
-                    if (chunk.get(i) == wanted) {
-                        return pos - len + i;
-                    }
-                }
-                pos -= len;
-            }
-            return -1;
-        }
-    }
-
 }

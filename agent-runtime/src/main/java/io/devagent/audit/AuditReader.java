@@ -5,9 +5,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.json.Json;
+import io.devagent.state.LineFiles;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -89,30 +89,13 @@ public final class AuditReader {
             if (channel == null) {
                 return new Page(List.of(), false, false, 0, 0);
             }
-            long end = completeEnd(channel);
+            long end = LineFiles.completeEnd(channel);
             if (end == 0 || limit <= 0) {
                 return new Page(List.of(), end > 0, false, lastSeq(channel, end), end);
             }
-            // Walk back over `limit` newlines before the one that ends the last line.
-            long start = 0;
-            int found = 0;
-            ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
-            long pos = end - 1;
-            search:
-            while (pos > 0) {
-                int len = (int) Math.min(CHUNK, pos);
-                chunk.clear().limit(len);
-                readFully(channel, chunk, pos - len);
-                for (int i = len - 1; i >= 0; i--) {
-                    if (chunk.get(i) == '\n' && ++found == limit) {
-                        start = pos - len + i + 1;
-                        break search;
-                    }
-                }
-                pos -= len;
-            }
+            long start = LineFiles.startOfLastLines(channel, end, limit);
             List<Event> events = new ArrayList<>(limit);
-            parseLines(read(channel, start, end), Integer.MAX_VALUE, events);
+            parseLines(LineFiles.read(channel, start, end), Integer.MAX_VALUE, events);
             long last = events.isEmpty() ? 0 : events.get(events.size() - 1).seq();
             return new Page(events, start > 0, false, last, end);
         }
@@ -124,16 +107,16 @@ public final class AuditReader {
             if (channel == null) {
                 return new Page(List.of(), false, false, 0, 0);
             }
-            long end = completeEnd(channel);
+            long end = LineFiles.completeEnd(channel);
             long offset = offsetOf(channel, end, fromSeq);
             List<Event> events = new ArrayList<>(Math.min(limit, 1024));
             long pos = offset;
             while (pos < end && events.size() < limit) {
-                byte[] bytes = read(channel, pos, Math.min(end, pos + CHUNK));
+                byte[] bytes = LineFiles.read(channel, pos, Math.min(end, pos + CHUNK));
                 int used = parseLines(bytes, limit - events.size(), events);
                 if (used == 0) {
                     // One line longer than a chunk.
-                    byte[] line = readLine(channel, pos, end);
+                    byte[] line = LineFiles.readLine(channel, pos, end);
                     events.add(parse(line, 0, line.length));
                     used = line.length + 1;
                 }
@@ -146,14 +129,14 @@ public final class AuditReader {
     /** The byte offset of the first complete line whose {@code seq} is at least {@code seq} (the end when none is). */
     public static long offsetOf(Path file, long seq) throws IOException {
         try (FileChannel channel = open(file)) {
-            return channel == null ? 0 : offsetOf(channel, completeEnd(channel), seq);
+            return channel == null ? 0 : offsetOf(channel, LineFiles.completeEnd(channel), seq);
         }
     }
 
     /** The offset just after the last complete line: where a follower that wants only new events starts. */
     public static long end(Path file) throws IOException {
         try (FileChannel channel = open(file)) {
-            return channel == null ? 0 : completeEnd(channel);
+            return channel == null ? 0 : LineFiles.completeEnd(channel);
         }
     }
 
@@ -175,16 +158,16 @@ public final class AuditReader {
                 return new Chunk(List.of(), offset, false);
             }
             long want = Math.min(size - offset, Math.max(maxBytes, 1));
-            byte[] bytes = read(channel, offset, offset + want);
+            byte[] bytes = LineFiles.read(channel, offset, offset + want);
             List<Event> events = new ArrayList<>();
             int used = parseLines(bytes, Integer.MAX_VALUE, events);
             if (used == 0) {
                 // One line longer than maxBytes (or one still being written): take it whole if it is complete.
-                long end = completeEnd(channel);
+                long end = LineFiles.completeEnd(channel);
                 if (end <= offset) {
                     return new Chunk(List.of(), offset, false);
                 }
-                byte[] line = readLine(channel, offset, end);
+                byte[] line = LineFiles.readLine(channel, offset, end);
                 long next = offset + line.length + 1;
                 return new Chunk(List.of(parse(line, 0, line.length)), next, next < end);
             }
@@ -207,126 +190,37 @@ public final class AuditReader {
         long hi = end; // the line starting at or after hi is not before the answer
         while (hi - lo > SCAN_WINDOW) {
             long mid = lo + (hi - lo) / 2;
-            long start = nextLineStart(channel, mid, end);
+            long start = LineFiles.nextLineStart(channel, mid, end);
             if (start >= hi) {
                 break;
             }
-            byte[] line = readLine(channel, start, end);
+            byte[] line = LineFiles.readLine(channel, start, end);
             if (seqOf(line, 0, line.length) < seq) {
                 lo = start + line.length + 1;
             } else {
                 hi = start;
             }
         }
-        // A forward scan of the last window, read in chunks.
-        long pos = lo;
-        while (pos < end) {
-            byte[] bytes = read(channel, pos, Math.min(end, pos + CHUNK));
-            int from = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] == '\n') {
-                    if (seqOf(bytes, from, i) >= seq) {
-                        return pos + from;
-                    }
-                    from = i + 1;
-                }
+        // A forward scan of the last window.
+        long[] at = {lo, end};
+        LineFiles.forEachLine(channel, lo, end, (bytes, from, to) -> {
+            if (seqOf(bytes, from, to) >= seq) {
+                at[1] = at[0];
+                return false;
             }
-            if (from == 0) {
-                byte[] line = readLine(channel, pos, end); // one line longer than a chunk
-                if (seqOf(line, 0, line.length) >= seq) {
-                    return pos;
-                }
-                from = line.length + 1;
-            }
-            pos += from;
-        }
-        return end;
-    }
-
-    /** The first line start at or after {@code pos} (a line starts at 0 or after a newline). */
-    private static long nextLineStart(FileChannel channel, long pos, long end) throws IOException {
-        if (pos == 0) {
-            return 0;
-        }
-        ByteBuffer chunk = ByteBuffer.allocate(8192);
-        long at = pos - 1;
-        while (at < end) {
-            int len = (int) Math.min(chunk.capacity(), end - at);
-            chunk.clear().limit(len);
-            readFully(channel, chunk, at);
-            for (int i = 0; i < len; i++) {
-                if (chunk.get(i) == '\n') {
-                    return at + i + 1;
-                }
-            }
-            at += len;
-        }
-        return end;
-    }
-
-    /** The line starting at {@code start}, without its newline; {@code start} must be before {@code end}. */
-    private static byte[] readLine(FileChannel channel, long start, long end) throws IOException {
-        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(2048);
-        ByteBuffer chunk = ByteBuffer.allocate(4096);
-        long at = start;
-        while (at < end) {
-            int len = (int) Math.min(chunk.capacity(), end - at);
-            chunk.clear().limit(len);
-            readFully(channel, chunk, at);
-            for (int i = 0; i < len; i++) {
-                if (chunk.get(i) == '\n') {
-                    line.write(chunk.array(), 0, i);
-                    return line.toByteArray();
-                }
-            }
-            line.write(chunk.array(), 0, len);
-            at += len;
-        }
-        return line.toByteArray();
-    }
-
-    /** The size up to and including the last newline: a torn last line is not there yet. */
-    private static long completeEnd(FileChannel channel) throws IOException {
-        long size = channel.size();
-        if (size == 0) {
-            return 0;
-        }
-        ByteBuffer one = ByteBuffer.allocate(1);
-        readFully(channel, one, size - 1);
-        if (one.get(0) == '\n') {
-            return size;
-        }
-        return AuditLog.TailReader.lastIndexOf(channel, size, (byte) '\n') + 1;
+            at[0] += to - from + 1;
+            return true;
+        });
+        return at[1];
     }
 
     private static long lastSeq(FileChannel channel, long end) throws IOException {
-        String last = AuditLog.TailReader.lastLine(channel, end);
+        String last = LineFiles.lastLine(channel, end);
         if (last == null) {
             return 0;
         }
         byte[] bytes = last.getBytes(StandardCharsets.UTF_8);
         return seqOf(bytes, 0, bytes.length);
-    }
-
-    private static byte[] read(FileChannel channel, long from, long to) throws IOException {
-        long length = to - from;
-        if (length > Integer.MAX_VALUE - 16) {
-            throw new IOException("a read of " + length + " bytes is too large");
-        }
-        ByteBuffer buffer = ByteBuffer.allocate((int) length);
-        readFully(channel, buffer, from);
-        return buffer.array();
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        long at = position;
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, at);
-            if (n < 0) {
-                throw new IOException("the audit log shrank while it was being read");
-            }
-            at += n;
-        }
     }
 
     /** Parses at most {@code max} complete lines of {@code bytes} into {@code out}; returns the bytes they took (newlines included). */

@@ -3,11 +3,14 @@ package io.devagent.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.json.Json;
 
-import java.io.BufferedReader;
+import io.devagent.state.LineFiles;
+
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,58 +27,66 @@ public final class AuditVerifier {
     }
 
     public static Result verify(Path file, String runId) throws IOException {
-        boolean endsWithNewline;
-        try (var channel = java.nio.channels.FileChannel.open(file)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
-            if (size == 0) {
-                return new Result(true, 0, 0, null, null);
+            long end = LineFiles.completeEnd(channel);
+            Chain chain = new Chain(runId);
+            LineFiles.forEachLine(channel, 0, end, (bytes, from, to) -> chain.check(new String(bytes, from, to - from, StandardCharsets.UTF_8)));
+            if (chain.broken != null) {
+                return chain.broken;
             }
-            var last = java.nio.ByteBuffer.allocate(1);
-            channel.read(last, size - 1);
-            endsWithNewline = last.get(0) == '\n';
+            String warning = end < size
+                    ? "line " + (chain.lines + 1) + " is incomplete (the writer stopped mid-line); it is not part of the chain" : null;
+            return new Result(true, chain.lines, 0, null, warning);
         }
-        String warning = null;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String previousHash = null;
-            long lineNo = 0;
-            String line;
-            String next = reader.readLine();
-            while ((line = next) != null) {
-                next = reader.readLine();
-                lineNo++;
-                if (next == null && !endsWithNewline) {
-                    warning = "line " + lineNo + " is incomplete (the writer stopped mid-line); it is not part of the chain";
-                    break;
-                }
-                Matcher m = HASH_SUFFIX.matcher(line);
-                if (!m.find()) {
-                    return bad(lineNo - 1, lineNo, "no hash at the end of the line");
-                }
-                String hash = m.group(1);
-                String body = line.substring(0, m.start()) + "}";
-                if (!AuditLog.sha256(body).equals(hash)) {
-                    return bad(lineNo - 1, lineNo, "hash mismatch: the line was changed after it was written");
-                }
-                JsonNode event;
-                try {
-                    event = Json.parse(line);
-                } catch (IOException e) {
-                    return bad(lineNo - 1, lineNo, "not valid JSON");
-                }
-                if (event.path("seq").asLong(-1) != lineNo) {
-                    return bad(lineNo - 1, lineNo, "seq is " + event.path("seq") + ", expected " + lineNo + " (a line was removed or reordered)");
-                }
-                String prev = event.path("prev").isNull() ? null : event.path("prev").asText(null);
-                if (!java.util.Objects.equals(prev, previousHash)) {
-                    return bad(lineNo - 1, lineNo, "prev does not match the previous line's hash (a line was removed, inserted or reordered)");
-                }
-                if (runId != null && !runId.equals(event.path("run_id").asText())) {
-                    return bad(lineNo - 1, lineNo, "run_id is '" + event.path("run_id").asText() + "', not '" + runId + "'");
-                }
-                previousHash = hash;
+    }
+
+    /** The chain as far as it was read: each line is checked against the one before it. */
+    private static final class Chain {
+        private final String runId;
+        private String previousHash;
+        private long lines;
+        private Result broken;
+
+        Chain(String runId) {
+            this.runId = runId;
+        }
+
+        /** Checks the next line; false (and {@code broken} set) at the first that breaks the chain. */
+        boolean check(String line) {
+            long lineNo = ++lines;
+            Matcher m = HASH_SUFFIX.matcher(line);
+            if (!m.find()) {
+                return fail(lineNo, "no hash at the end of the line");
             }
-            long events = warning == null ? lineNo : lineNo - 1;
-            return new Result(true, events, 0, null, warning);
+            String hash = m.group(1);
+            String body = line.substring(0, m.start()) + "}";
+            if (!AuditLog.sha256(body).equals(hash)) {
+                return fail(lineNo, "hash mismatch: the line was changed after it was written");
+            }
+            JsonNode event;
+            try {
+                event = Json.parse(line);
+            } catch (IOException e) {
+                return fail(lineNo, "not valid JSON");
+            }
+            if (event.path("seq").asLong(-1) != lineNo) {
+                return fail(lineNo, "seq is " + event.path("seq") + ", expected " + lineNo + " (a line was removed or reordered)");
+            }
+            String prev = event.path("prev").isNull() ? null : event.path("prev").asText(null);
+            if (!Objects.equals(prev, previousHash)) {
+                return fail(lineNo, "prev does not match the previous line's hash (a line was removed, inserted or reordered)");
+            }
+            if (runId != null && !runId.equals(event.path("run_id").asText())) {
+                return fail(lineNo, "run_id is '" + event.path("run_id").asText() + "', not '" + runId + "'");
+            }
+            previousHash = hash;
+            return true;
+        }
+
+        private boolean fail(long lineNo, String reason) {
+            broken = bad(lineNo - 1, lineNo, reason);
+            return false;
         }
     }
 

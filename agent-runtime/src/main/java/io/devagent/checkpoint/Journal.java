@@ -2,15 +2,16 @@ package io.devagent.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.json.Json;
-import io.devagent.state.AtomicFiles;
+import io.devagent.state.AppendOnlyLines;
+import io.devagent.state.LineFiles;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -23,38 +24,33 @@ import java.util.List;
  */
 public final class Journal implements Closeable {
 
-    private final FileChannel channel;
-    private long bytes;
+    private final AppendOnlyLines lines;
 
-    private Journal(FileChannel channel, long bytes) {
-        this.channel = channel;
-        this.bytes = bytes;
+    private Journal(AppendOnlyLines lines) {
+        this.lines = lines;
     }
 
     static Journal create(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        AtomicFiles.fsyncDirectory(file.getParent());
-        return new Journal(channel, 0);
+        return new Journal(AppendOnlyLines.create(file));
     }
 
     /** Reads every complete entry and reopens the journal for appending after them. */
     static Journal reopen(Path file, List<JsonNode> entriesOut) throws IOException {
-        byte[] content = Files.readAllBytes(file);
-        int good = 0;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == '\n') {
-                entriesOut.add(parseEntry(file, content, good, i - good, entriesOut.size() + 1));
-                good = i + 1;
-            }
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
         }
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
-        if (channel.size() > good) {
-            // A line without its newline was torn by a crash before its commit: it never happened.
-            channel.truncate(good);
-            channel.force(false);
+        // A line without its newline was torn by a crash before its commit: it never happened, and opening cuts it off.
+        AppendOnlyLines lines = AppendOnlyLines.open(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            LineFiles.forEachLine(channel, 0, lines.size(), (bytes, from, to) -> {
+                entriesOut.add(parseEntry(file, bytes, from, to - from, entriesOut.size() + 1));
+                return true;
+            });
+            return new Journal(lines);
+        } catch (IOException | RuntimeException e) {
+            lines.close();
+            throw e;
         }
-        channel.position(good);
-        return new Journal(channel, good);
     }
 
     /** Parsed from the bytes as read: a long journal is read at every resume, and a String per line would double the work. */
@@ -67,53 +63,43 @@ public final class Journal implements Closeable {
     }
 
     /** Appends an entry; it is durable once {@link #commit()} returns. */
-    public synchronized void append(JsonNode entry) throws IOException {
-        byte[] json = Json.bytes(entry);
-        ByteBuffer[] line = {ByteBuffer.wrap(json), ByteBuffer.wrap(NEWLINE)};
-        while (line[1].hasRemaining()) {
-            channel.write(line); // one system call for the entry and its newline
-        }
-        bytes += json.length + 1;
+    public void append(JsonNode entry) throws IOException {
+        lines.append(ByteBuffer.wrap(Json.bytes(entry)), ByteBuffer.wrap(NEWLINE)); // one system call for the entry and its newline
     }
 
     private static final byte[] NEWLINE = {'\n'};
 
     /** Writes the first half of an entry's line and stops: what a crash mid-write leaves (crash tests only). */
-    synchronized void appendPartial(JsonNode entry) throws IOException {
+    void appendPartial(JsonNode entry) throws IOException {
         byte[] line = (Json.write(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buffer = ByteBuffer.wrap(line, 0, line.length / 2);
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
-        }
+        lines.append(ByteBuffer.wrap(line, 0, line.length / 2));
     }
 
-    public synchronized void commit() throws IOException {
-        channel.force(false);
+    public void commit() throws IOException {
+        lines.force();
     }
 
-    public synchronized long bytes() {
-        return bytes;
+    public long bytes() {
+        return lines.size();
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        channel.close();
+    public void close() throws IOException {
+        lines.close();
     }
 
-    /** All complete entries of a journal, for read-only use (listing, replay). */
+    /** All complete entries of a journal, for read-only use (listing, replay); reading stops at a damaged line. */
     static List<JsonNode> readAll(Path file) throws IOException {
         List<JsonNode> entries = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int n = 0;
-            while ((line = reader.readLine()) != null) {
-                n++;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            LineFiles.forEachLine(channel, 0, LineFiles.completeEnd(channel), (bytes, from, to) -> {
                 try {
-                    entries.add(Json.parse(line));
+                    entries.add(Json.MAPPER.readTree(bytes, from, to - from));
+                    return true;
                 } catch (IOException e) {
-                    break; // a torn last line
+                    return false;
                 }
-            }
+            });
         }
         return entries;
     }

@@ -3,6 +3,7 @@ package io.devagent.checkpoint;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.devagent.model.Tokens;
 
 /**
  * The latest state of a run, small and rewritten whole at each checkpoint
@@ -85,15 +86,6 @@ public record Snapshot(
     public Snapshot withContinuedFrom(String id) {
         return new Snapshot(runId, goal, status, currentStep, updatedAt, createdAt, model, workspace, tokens, plan, answer, message,
                 lastTool, journalBytes, pid, approval, id, pausedBy, archive);
-    }
-
-    /** Token counts as the model reported them in {@code usage}. */
-    public record Tokens(long prompt, long completion, long total) {
-        public static final Tokens ZERO = new Tokens(0, 0, 0);
-
-        public Tokens plus(Tokens other) {
-            return new Tokens(prompt + other.prompt, completion + other.completion, total + other.total);
-        }
     }
 
     public boolean finished() {

@@ -1,31 +1,44 @@
 package io.devagent.mcp;
 
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BlockingStrategy;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
+
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A token bucket for one endpoint's tool calls: it holds at most {@code burst} tokens and gains
- * {@code requestsPerMinute / 60} a second. A call takes a token; when none is left it reserves the
- * next one and waits for it, unless that wait would be longer than the bound, in which case it is
- * refused at once and reserves nothing. Thread-safe; waiting happens outside the lock.
+ * One endpoint's tool-call limit, as a Bucket4j token bucket: it holds at most {@code burst} tokens
+ * and gains {@code requestsPerMinute / 60} a second. A call takes a token; when none is left it
+ * reserves the next one and waits for it, unless that wait would be longer than the bound, in which
+ * case it is refused at once and reserves nothing. Thread-safe.
  */
 public final class RateLimiter {
 
-    private final double perNano;
+    private final Bucket bucket;
+    private final BlockingStrategy waiting;
     private final int burst;
     private final double requestsPerMinute;
-    private double tokens;
-    private long refilledAt;
 
     public RateLimiter(double requestsPerMinute, int burst) {
+        this(requestsPerMinute, burst, TimeMeter.SYSTEM_NANOTIME, BlockingStrategy.PARKING);
+    }
+
+    /** With its own clock and way of waiting: tests move a clock of their own instead of waiting. */
+    RateLimiter(double requestsPerMinute, int burst, TimeMeter clock, BlockingStrategy waiting) {
         if (requestsPerMinute <= 0 || burst < 1) {
             throw new IllegalArgumentException("requestsPerMinute must be above 0 and burst at least 1");
         }
         this.requestsPerMinute = requestsPerMinute;
-        this.perNano = requestsPerMinute / 60e9;
         this.burst = burst;
-        this.tokens = burst;
-        this.refilledAt = System.nanoTime();
+        this.waiting = waiting;
+        // One token every 60 / requestsPerMinute seconds, added continuously (a rate below one a minute works too).
+        Duration perToken = Duration.ofNanos(Math.max(1, Math.round(60e9 / requestsPerMinute)));
+        this.bucket = Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(1, perToken).build())
+                .withCustomTimePrecision(clock)
+                .build();
     }
 
     public double requestsPerMinute() {
@@ -41,28 +54,17 @@ public final class RateLimiter {
      * {@link Refused} (having taken nothing) when the wait would be longer than that.
      */
     public Duration acquire(Duration maxWait) throws InterruptedException, Refused {
-        long wait = reserve(maxWait.toNanos());
-        if (wait > 0) {
-            TimeUnit.NANOSECONDS.sleep(wait);
+        AtomicLong waited = new AtomicLong();
+        BlockingStrategy counting = nanos -> {
+            waited.addAndGet(nanos);
+            waiting.park(nanos);
+        };
+        // Bucket4j waits only for a positive bound; with none, a token is there now or not at all.
+        boolean taken = maxWait.isPositive() ? bucket.asBlocking().tryConsume(1, maxWait, counting) : bucket.tryConsume(1);
+        if (taken) {
+            return Duration.ofNanos(waited.get());
         }
-        return Duration.ofNanos(wait);
-    }
-
-    /** Reserves a token: the nanoseconds until it is due (0: now), or throws when that is beyond {@code maxWaitNanos}. */
-    synchronized long reserve(long maxWaitNanos) throws Refused {
-        long now = System.nanoTime();
-        tokens = Math.min(burst, tokens + (now - refilledAt) * perNano);
-        refilledAt = now;
-        if (tokens >= 1) {
-            tokens -= 1;
-            return 0;
-        }
-        long wait = (long) Math.ceil((1 - tokens) / perNano);
-        if (wait > maxWaitNanos) {
-            throw new Refused(Duration.ofNanos(wait));
-        }
-        tokens -= 1; // a reservation: callers after this one wait behind it
-        return wait;
+        throw new Refused(Duration.ofNanos(bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill()));
     }
 
     /** The call would have had to wait {@code wait} for its turn. */

@@ -1,6 +1,6 @@
 package io.devagent.metrics;
 
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

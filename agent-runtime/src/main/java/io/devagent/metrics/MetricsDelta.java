@@ -1,6 +1,6 @@
 package io.devagent.metrics;
 
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -3,7 +3,6 @@ package io.devagent.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.devagent.checkpoint.Snapshot.Tokens;
 import io.devagent.json.Json;
 
 import java.io.IOException;

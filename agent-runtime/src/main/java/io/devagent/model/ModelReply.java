@@ -1,7 +1,6 @@
 package io.devagent.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.devagent.checkpoint.Snapshot.Tokens;
 
 import java.util.List;
 

@@ -3,16 +3,13 @@ package io.devagent.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.devagent.checkpoint.Snapshot.Tokens;
 import io.devagent.json.Json;
 
-import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** Assembles a streamed completion (server-sent {@code chat.completion.chunk} events) into one reply. */
@@ -22,22 +19,22 @@ final class StreamedReply {
     }
 
     static ModelReply read(InputStream body, boolean textMode) throws IOException, MalformedReplyException, ModelRequestException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+        ServerSentEvents events = new ServerSentEvents(body);
         StringBuilder content = new StringBuilder();
         boolean sawContent = false;
         Map<Integer, ObjectNode> calls = new TreeMap<>();
         Tokens usage = Tokens.ZERO;
         boolean done = false;
         boolean finished = false;
-        String line;
-        while ((line = reader.readLine()) != null) {
-            if (!line.startsWith("data:")) {
-                continue; // comments, event names, blank separators
-            }
-            String data = line.substring(5).trim();
+        Optional<ServerSentEvents.Event> event;
+        while ((event = events.next()).isPresent()) {
+            String data = event.get().data().strip();
             if (data.equals("[DONE]")) {
                 done = true;
                 break;
+            }
+            if (event.get().type().equals("error")) {
+                throw new ModelRequestException(200, "the model server reported an error mid-stream: " + ModelClient.excerpt(errorText(data)));
             }
             JsonNode chunk;
             try {
@@ -99,5 +96,16 @@ final class StreamedReply {
             calls.values().forEach(array::add);
         }
         return Replies.fromMessage(message, usage, textMode);
+    }
+
+    /** An error event's message: its JSON {@code error.message} or {@code message}, or its text. */
+    private static String errorText(String data) {
+        try {
+            JsonNode error = Json.parse(data);
+            JsonNode inner = error.has("error") ? error.get("error") : error;
+            return inner.isTextual() ? inner.asText() : inner.path("message").asText(inner.toString());
+        } catch (IOException e) {
+            return data;
+        }
     }
 }

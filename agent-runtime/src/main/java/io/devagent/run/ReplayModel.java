@@ -2,7 +2,7 @@ package io.devagent.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 import io.devagent.model.ChatModel;
 import io.devagent.model.MalformedReplyException;
 import io.devagent.model.ModelReply;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.checkpoint.CheckpointException;
 import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.RunJournal;
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 import io.devagent.metrics.Metrics;
 import io.devagent.model.ContextWindow;
 import io.devagent.model.ModelUnavailableException;

@@ -13,6 +13,7 @@ import io.devagent.context.Budget;
 import io.devagent.context.Compaction;
 import io.devagent.context.Compactor;
 import io.devagent.context.ContextMessages;
+import io.devagent.model.Tokens;
 import io.devagent.json.Json;
 import io.devagent.metrics.Metrics;
 import io.devagent.model.ChatModel;

@@ -1,7 +1,7 @@
 package io.devagent.run;
 
 import io.devagent.checkpoint.Snapshot;
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 
 /**
  * How a run ended in this process: {@code status} is a snapshot status; {@code message} says why

@@ -1,7 +1,7 @@
 package io.devagent.checkpoint;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 import io.devagent.config.Environment;
 import io.devagent.json.Json;
 import io.devagent.state.StateDir;

@@ -1,6 +1,6 @@
 package io.devagent.checkpoint;
 
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 import io.devagent.config.Environment;
 import io.devagent.state.StateDir;
 import org.junit.jupiter.api.Test;

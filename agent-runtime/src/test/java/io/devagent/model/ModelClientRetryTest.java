@@ -1,10 +1,11 @@
 package io.devagent.model;
 
 import io.devagent.testkit.ScriptedModelServer;
+import io.devagent.testkit.ScriptedModelServerExtension;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
@@ -25,18 +26,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Retries (429, 5xx, dropped and cut connections, timeouts) and unreachable servers, over real HTTP. */
 @Timeout(10)
+@ExtendWith(ScriptedModelServerExtension.class)
 class ModelClientRetryTest {
 
     private ScriptedModelServer server;
 
     @BeforeEach
-    void startServer() {
-        server = ScriptedModelServer.start();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
+    void useServer(ScriptedModelServer server) {
+        this.server = server;
     }
 
     private ModelClient client(boolean stream, int maxRetries) {

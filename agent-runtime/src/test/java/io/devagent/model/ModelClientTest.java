@@ -1,14 +1,14 @@
 package io.devagent.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.devagent.checkpoint.Snapshot.Tokens;
 import io.devagent.json.Json;
 import io.devagent.testkit.ScriptedModelServer;
+import io.devagent.testkit.ScriptedModelServerExtension;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import io.devagent.testkit.ScriptedModelServer.ToolCallSpec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
@@ -25,18 +25,14 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /** Non-streamed completions and {@code GET /models} against the real scripted HTTP server. */
 @Timeout(10)
+@ExtendWith(ScriptedModelServerExtension.class)
 class ModelClientTest {
 
     private ScriptedModelServer server;
 
     @BeforeEach
-    void startServer() {
-        server = ScriptedModelServer.start();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
+    void useServer(ScriptedModelServer server) {
+        this.server = server;
     }
 
     private ModelClient client() {

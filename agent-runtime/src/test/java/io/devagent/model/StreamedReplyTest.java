@@ -1,6 +1,5 @@
 package io.devagent.model;
 
-import io.devagent.checkpoint.Snapshot.Tokens;
 import io.devagent.json.Json;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;

@@ -2,9 +2,10 @@ package io.devagent.run;
 
 import io.devagent.run.HostileRun.Probe;
 import io.devagent.testkit.ScriptedModelServer;
-import org.junit.jupiter.api.AfterEach;
+import io.devagent.testkit.ScriptedModelServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A model that tries to leave the workspace, or reach the files the policy denies, through the file
  * tools. Every attempt must be refused, audited as {@code policy_denied}, and the run must go on.
  */
+@ExtendWith(ScriptedModelServerExtension.class)
 class HostileFileToolsTest {
 
     static final String OUTSIDE = "OUTSIDE-SECRET-5c1e";
@@ -39,22 +41,14 @@ class HostileFileToolsTest {
     Path outdir;
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
+    void setUp(ScriptedModelServer server) throws Exception {
+        this.server = server;
         fx = new RunFixture(root, server);
         ws = fx.workspace;
-        secret = Files.writeString(root.resolve("secret.txt"), OUTSIDE + "\n");
-        outdir = Files.createDirectories(root.resolve("outdir"));
-        Files.writeString(outdir.resolve("inner.txt"), INNER + "\n");
-        Files.writeString(ws.resolve("inside.txt"), "inside content\n");
-        Files.createSymbolicLink(ws.resolve("link-to-secret"), secret);
-        Files.createSymbolicLink(ws.resolve("link-to-outdir"), outdir);
+        HostileWorkspace ground = HostileWorkspace.prepare(root, ws, new HostileWorkspace.Secrets(OUTSIDE, INNER, ENV, SUB_ENV, GIT));
+        secret = ground.secret();
+        outdir = ground.outdir();
         Files.createSymbolicLink(ws.resolve("dangling-out"), root.resolve("created-through-link.txt"));
-        Files.createDirectories(ws.resolve("sub"));
-        Files.writeString(ws.resolve(".env"), "API_TOKEN=" + ENV + "\n");
-        Files.writeString(ws.resolve("sub/.env"), "DB_PASSWORD=" + SUB_ENV + "\n");
-        Files.createDirectories(ws.resolve(".git/hooks"));
-        Files.writeString(ws.resolve(".git/config"), "[remote \"origin\"]\n\turl = https://user:" + GIT + "@example.invalid/r.git\n");
         Files.createSymbolicLink(ws.resolve("alias-of-env"), Path.of(".env"));
         Files.createSymbolicLink(ws.resolve("alias-of-git"), Path.of(".git"));
         // A symlink named .env whose target has an innocent name.
@@ -62,11 +56,6 @@ class HostileFileToolsTest {
         Files.writeString(ws.resolve("config/prod.settings"), "STRIPE_KEY=" + LINKED_ENV + "\n");
         Files.createDirectories(ws.resolve("app"));
         Files.createSymbolicLink(ws.resolve("app/.env"), Path.of("../config/prod.settings"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.close();
     }
 
     @Test

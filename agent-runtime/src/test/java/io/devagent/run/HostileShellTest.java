@@ -1,10 +1,12 @@
 package io.devagent.run;
 
 import io.devagent.run.HostileRun.Probe;
+import io.devagent.testkit.Processes;
 import io.devagent.testkit.ScriptedModelServer;
-import org.junit.jupiter.api.AfterEach;
+import io.devagent.testkit.ScriptedModelServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a process behind, through {@code run_shell}. The commands run (the runtime cannot judge what a
  * command will touch), so the sandbox is what must hold: they see nothing and change nothing outside.
  */
+@ExtendWith(ScriptedModelServerExtension.class)
 class HostileShellTest {
 
     static final String OUTSIDE = "OUTSIDE-SECRET-2d7c";
@@ -41,8 +44,8 @@ class HostileShellTest {
     Path outdir;
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
+    void setUp(ScriptedModelServer server) throws Exception {
+        this.server = server;
         fx = new RunFixture(root, server);
         ws = fx.workspace;
         secret = Files.writeString(root.resolve("secret.txt"), OUTSIDE + "\n");
@@ -74,15 +77,15 @@ class HostileShellTest {
                 shell("cat inside.txt"),
                 shell("cat ../secret.txt"),
                 shell("cat " + secret),
-                shell("cat link-to-outside"),
+                shell("cat link-to-secret"),
                 shell("cat link-to-outdir/inner.txt"),
                 shell("ls -la .. " + root + "; ls " + outdir),
                 shell("grep -rs SECRET " + root + " /tmp /home /root /etc /var /opt /srv /mnt; echo grep-done"),
                 shell("echo x > ../pwned; cat ../pwned"),
                 shell("echo x > " + root.resolve("pwned-abs")),
-                shell("echo x > link-to-outside; echo x > link-to-outdir/pwned"),
+                shell("echo x > link-to-secret; echo x > link-to-outdir/pwned"),
                 shell("cd .. && echo x > pwned-cd; mkdir -p " + outdir + " && echo x > " + outdir.resolve("pwned-mkdir")),
-                shell("cp link-to-outside copied.txt; cat copied.txt"));
+                shell("cp link-to-secret copied.txt; cat copied.txt"));
 
         HostileRun run = HostileRun.run(fx, "shell-escape", probes);
 
@@ -180,7 +183,7 @@ class HostileShellTest {
         // Nothing the commands did reached the real files.
         assertThat(ws.resolve(".env")).hasContent("API_TOKEN=" + ENV);
         assertThat(ws.resolve("sub/.env")).hasContent("DB_PASSWORD=" + SUB_ENV);
-        assertThat(ws.resolve(".git/config")).hasContent("[core]\n\ttoken = " + GIT);
+        assertThat(ws.resolve(".git/config")).hasContent(HostileWorkspace.gitConfig(GIT).strip());
         assertThat(ws.resolve("moved-env")).doesNotExist();
         assertThat(ws.resolve("moved-git")).doesNotExist();
     }
@@ -188,23 +191,25 @@ class HostileShellTest {
     @Test
     void aChildThatOutlivesItsShellCommandIsKilledWithIt() throws Exception {
         requireSandbox();
+        // Every child's command line carries the tag, so the test waits for them to be gone, not for the time they would take.
+        String tag = "2.0" + java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
         List<Probe> probes = List.of(
-                shell("(sleep 2; echo late > late.txt) & disown; echo started"),
-                shell("nohup bash -c 'sleep 2; echo late > late-nohup.txt' >/dev/null 2>&1 & echo started"),
-                shell("setsid bash -c 'sleep 2; echo late > late-setsid.txt' </dev/null >/dev/null 2>&1 & echo started"),
-                shell("( (sleep 2; echo late > late-double.txt) & ) ; echo started"));
-        long start = System.nanoTime();
+                shell("(sleep " + tag + "; echo late > late.txt) & disown; echo started"),
+                shell("nohup bash -c 'sleep " + tag + "; echo late > late-nohup.txt' >/dev/null 2>&1 & echo started"),
+                shell("setsid bash -c 'sleep " + tag + "; echo late > late-setsid.txt' </dev/null >/dev/null 2>&1 & echo started"),
+                shell("( (sleep " + tag + "; echo late > late-double.txt) & ) ; echo started"));
 
         HostileRun run = HostileRun.run(fx, "orphans", probes);
 
-        // The calls returned without waiting for their children.
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
         for (int i = 0; i < probes.size(); i++) {
             run.assertRan(i);
             assertThat(run.message(i)).isEqualTo("exit code: 0\nstarted\n");
         }
-        List<Path> late = List.of(ws.resolve("late.txt"), ws.resolve("late-nohup.txt"), ws.resolve("late-setsid.txt"), ws.resolve("late-double.txt"));
-        // Well past the moment the children would have written, had they survived.
-        assertThat(eventually(ws, Duration.ofSeconds(4), () -> late.stream().anyMatch(Files::exists))).isFalse();
+        assertThat(eventually(ws, Duration.ofSeconds(5), () -> Processes.withCommandLine(tag).isEmpty()))
+                .as("children left: %s", Processes.withCommandLine(tag)).isTrue();
+        // With every child gone, a late file is there already or never will be.
+        for (String late : List.of("late.txt", "late-nohup.txt", "late-setsid.txt", "late-double.txt")) {
+            assertThat(ws.resolve(late)).doesNotExist();
+        }
     }
 }

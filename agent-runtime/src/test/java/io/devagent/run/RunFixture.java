@@ -7,7 +7,7 @@ import io.devagent.json.Json;
 import io.devagent.model.ModelSettings;
 import io.devagent.policy.Policy;
 import io.devagent.state.StateDir;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import io.devagent.testkit.ScriptedModelServer;
 
 import java.io.IOException;

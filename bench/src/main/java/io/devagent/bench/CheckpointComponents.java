@@ -9,7 +9,7 @@ import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.RunJournal;
 import io.devagent.checkpoint.Snapshot;
 import io.devagent.checkpoint.SnapshotWriter;
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 import io.devagent.config.Environment;
 import io.devagent.json.Json;
 import io.devagent.metrics.Metrics;

@@ -1,5 +1,6 @@
 package io.devagent.bench;
 
+import io.devagent.model.Tokens;
 import io.devagent.audit.AuditLog;
 import io.devagent.audit.Redactor;
 import io.devagent.checkpoint.Checkpoints;
@@ -45,7 +46,7 @@ public final class DashboardLoadState {
             String status = i % 50 == 0 ? Snapshot.FAILED : i % 17 == 0 ? Snapshot.PAUSED : Snapshot.SUCCEEDED;
             checkpoints.writeSnapshot(new Snapshot(id, "Load-test goal number " + i + ": summarize module " + (i % 40), status,
                     3 + i % 20, t0.plusSeconds(i * 60L).toString(), t0.plusSeconds(i * 60L - 30).toString(), "scripted-model",
-                    "/workspace", new Snapshot.Tokens(1000 + i, 100 + i % 300, 1100 + i + i % 300), null,
+                    "/workspace", new Tokens(1000 + i, 100 + i % 300, 1100 + i + i % 300), null,
                     Snapshot.SUCCEEDED.equals(status) ? "done" : null, null, "read_file", 4096, null));
             written++;
         }
@@ -55,7 +56,7 @@ public final class DashboardLoadState {
         Files.createDirectories(state.checkpointDir(big));
         if (!Files.exists(checkpoints.snapshotFile(big))) {
             checkpoints.writeSnapshot(new Snapshot(big, "A run with a very long audit log", Snapshot.RUNNING, 1, Instant.now().toString(),
-                    t0.toString(), "scripted-model", "/workspace", new Snapshot.Tokens(1, 1, 2), null, null, null, "read_file", 0, null));
+                    t0.toString(), "scripted-model", "/workspace", new Tokens(1, 1, 2), null, null, null, "read_file", 0, null));
         }
         Path log = state.auditLog(big);
         long size = Files.exists(log) ? Files.size(log) : 0;

@@ -3,7 +3,7 @@ package io.devagent.cli;
 import io.devagent.audit.AuditVerifier;
 import io.devagent.config.Environment;
 import io.devagent.json.Json;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -4,7 +4,7 @@ import io.devagent.checkpoint.Snapshot;
 import io.devagent.config.Environment;
 import io.devagent.json.Json;
 import io.devagent.policy.PolicyException;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

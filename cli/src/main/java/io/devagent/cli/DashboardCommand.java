@@ -4,7 +4,7 @@ import io.devagent.config.Environment;
 import io.devagent.dashboard.Dashboard;
 import io.devagent.dashboard.DashboardOptions;
 import io.devagent.state.StateDir;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

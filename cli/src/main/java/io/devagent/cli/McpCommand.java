@@ -10,7 +10,7 @@ import io.devagent.mcp.EndpointsException;
 import io.devagent.mcp.EndpointsFile;
 import io.devagent.mcp.McpRegistry;
 import io.devagent.mcp.McpState;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -48,7 +48,7 @@ final class PoliciesCommand implements Runnable {
             }
             var state = context.state(env);
             var out = spec.commandLine().getOut();
-            var view = new io.devagent.state.StateView(state);
+            var view = new io.devagent.view.StateView(state);
             var runtime = view.runtime();
             var status = view.policyStatus();
             if (runtime.isPresent() && status.isPresent() && status.get().policy() != null) {

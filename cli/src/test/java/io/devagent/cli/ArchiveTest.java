@@ -5,9 +5,9 @@ import io.devagent.json.Json;
 import io.devagent.state.PidFile;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
@@ -22,6 +22,7 @@ import java.util.zip.GZIPInputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code agent archive} (runbook §5) and the release evidence the main runtime installs. */
+@ExtendWith(CliHarness.class)
 class ArchiveTest {
 
     @TempDir
@@ -30,16 +31,12 @@ class ArchiveTest {
     CliFixture fx;
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
-        fx = new CliFixture(root, server);
+    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
+        this.server = server;
+        this.fx = fx;
         fx.vars.put("LLM_MODEL", "scripted-model");
     }
 
-    @AfterEach
-    void tearDown() {
-        server.close();
-    }
 
     @Test
     void finishedRunsAreArchivedVerifiedAndRunsInFlightAreLeftAlone() throws Exception {

@@ -5,10 +5,9 @@ import io.devagent.json.Json;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import io.devagent.testkit.ScriptedModelServer.ToolCallSpec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,24 +17,19 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The {@code agent} command as users type it, in-process, against a real scripted model server. */
+@ExtendWith(CliHarness.class)
 class CliTest {
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
-        fx = new CliFixture(root, server);
+    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
+        this.server = server;
+        this.fx = fx;
         Files.writeString(fx.workspace.resolve("README.md"), "# Demo\n");
     }
 
-    @AfterEach
-    void tearDown() {
-        server.close();
-    }
 
     @Test
     void runPrintsTheRunIdFirstAndTheAnswerLast() throws Exception {

@@ -8,6 +8,7 @@ import io.devagent.testkit.ScriptedModelServer.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.fail;
  * The main runtime ({@code agent run} with no goal) as a real child process, and goals handed to it
  * by {@code agent run "GOAL"} and {@code agent checkpoints resume ID} run in-process.
  */
+@ExtendWith(CliHarness.class)
 class MainRuntimeTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -43,9 +45,9 @@ class MainRuntimeTest {
     final ExecutorService clients = Executors.newCachedThreadPool();
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
-        fx = new CliFixture(root, server);
+    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
+        this.server = server;
+        this.fx = fx;
         fx.vars.put("LLM_MODEL", "scripted-model");
         Files.writeString(fx.workspace.resolve("README.md"), "# Demo\n");
     }
@@ -59,7 +61,6 @@ class MainRuntimeTest {
             }
         }
         clients.shutdownNow();
-        server.close();
     }
 
     @Test

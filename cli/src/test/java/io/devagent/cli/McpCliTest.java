@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,21 +27,20 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code agent mcp list | check}, and runs from the CLI (in this process and in the main runtime) with MCP endpoints. */
+@ExtendWith(CliHarness.class)
 class McpCliTest {
 
     private static final String TOKEN = "cli-literal-token-4b8e2d9f0a";
     private static final String HEADER = "cli-header-secret-77aa99bb";
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
     final List<Process> started = new ArrayList<>();
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
-        fx = new CliFixture(root, server);
+    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
+        this.server = server;
+        this.fx = fx;
         fx.vars.put("LLM_MODEL", "scripted-model");
     }
 
@@ -53,7 +52,6 @@ class McpCliTest {
                 p.waitFor(10, TimeUnit.SECONDS);
             }
         }
-        server.close();
     }
 
     private static McpServers servers() {

@@ -8,7 +8,7 @@ import io.devagent.testkit.ScriptedModelServer.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,19 +25,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mixed, by SIGHUP ({@code agent policies reload}) and by editing the file. The runtime never dies;
  * a valid version applies from the run's next tool call; an invalid one is reported and the old one kept.
  */
+@ExtendWith(CliHarness.class)
 class PolicyReloadTest {
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
     Process runtime;
     Path policyFile;
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
-        fx = new CliFixture(root, server);
+    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
+        this.server = server;
+        this.fx = fx;
         fx.vars.put("LLM_MODEL", "scripted-model");
         Files.writeString(fx.workspace.resolve("README.md"), "# Demo\n");
         policyFile = fx.state.resolve("policies/policy.yaml");
@@ -58,7 +57,6 @@ class PolicyReloadTest {
             runtime.destroy();
             runtime.waitFor(30, TimeUnit.SECONDS);
         }
-        server.close();
     }
 
     @Test

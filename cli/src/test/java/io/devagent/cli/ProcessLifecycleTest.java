@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.json.Json;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +16,16 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The CLI as a real process: killed with SIGKILL or paused with SIGTERM, then resumed. */
+@ExtendWith(CliHarness.class)
 class ProcessLifecycleTest {
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
-        fx = new CliFixture(root, server);
+    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
+        this.server = server;
+        this.fx = fx;
         fx.vars.put("LLM_MODEL", "scripted-model");
         // Replies depend on the conversation, not on the request count, so the script survives a restart.
         server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS).script(
@@ -39,10 +37,6 @@ class ProcessLifecycleTest {
                 Reply.text("counted to three"));
     }
 
-    @AfterEach
-    void tearDown() {
-        server.close();
-    }
 
     @Test
     void killedWithSigkillBetweenStepsThenResumedFinishesWithNoStepDoneTwice() throws Exception {

@@ -1,5 +1,6 @@
 package io.devagent.dashboard;
 
+import io.devagent.model.Tokens;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.audit.AuditReader;
@@ -7,8 +8,8 @@ import io.devagent.checkpoint.Snapshot;
 import io.devagent.json.Json;
 import io.devagent.metrics.MetricsFile;
 import io.devagent.policy.PolicyReload;
-import io.devagent.state.RunIndex;
-import io.devagent.state.StateView;
+import io.devagent.view.RunIndex;
+import io.devagent.view.StateView;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -243,7 +244,7 @@ public final class Dashboard implements AutoCloseable {
         ObjectNode row = Json.object().put("run_id", s.runId()).put("status", s.status()).put("current_step", s.currentStep())
                 .put("updated_at", s.updatedAt()).put("created_at", s.createdAt()).put("model", s.model());
         row.put("goal", s.goal() == null ? null : s.goal().length() > GOAL_CHARS ? s.goal().substring(0, GOAL_CHARS) + "…" : s.goal());
-        row.set("tokens", MetricsFile.tokensJson(s.tokens() == null ? Snapshot.Tokens.ZERO : s.tokens()));
+        row.set("tokens", MetricsFile.tokensJson(s.tokens() == null ? Tokens.ZERO : s.tokens()));
         if (s.lastTool() != null) {
             row.put("last_tool", s.lastTool());
         }

@@ -2,7 +2,7 @@ package io.devagent.dashboard;
 
 import io.devagent.audit.AuditReader;
 import io.devagent.json.Json;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 

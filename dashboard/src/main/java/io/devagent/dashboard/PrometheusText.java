@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.policy.ReloadResult;
 import io.devagent.state.PidFile;
-import io.devagent.state.RunIndex;
+import io.devagent.view.RunIndex;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;

@@ -1,7 +1,7 @@
 package io.devagent.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;

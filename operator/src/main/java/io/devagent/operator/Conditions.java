@@ -27,4 +27,8 @@ final class Conditions {
         return new ConditionBuilder().withType(type).withStatus(value).withReason(reason).withMessage(message)
                 .withObservedGeneration(generation).withLastTransitionTime(since).build();
     }
+
+    static boolean isTrue(List<Condition> conditions, String type) {
+        return conditions != null && conditions.stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+    }
 }

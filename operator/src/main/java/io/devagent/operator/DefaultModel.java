@@ -13,6 +13,8 @@ import io.devagent.k8s.api.AgentRunSpec;
 public record DefaultModel(String baseUrl, String name, String apiKeySecret, String apiKeySecretKey) {
 
     public static final DefaultModel NONE = new DefaultModel(null, null, null, null);
+    /** Stands for whatever default the operator may have: only to check the rest of a spec. */
+    public static final DefaultModel ANY = new DefaultModel("http://default.invalid/v1", null, null, null);
 
     public static DefaultModel from(Environment env) {
         return new DefaultModel(env.get("OPERATOR_MODEL_BASE_URL").filter(s -> !s.isBlank()).orElse(null),

@@ -1,6 +1,7 @@
 package io.devagent.operator;
 
 import io.devagent.config.Environment;
+import io.devagent.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -85,7 +86,8 @@ public final class DevAgentOperator implements AutoCloseable {
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
                     .withUseSSAToPatchPrimaryResource(config.serverSideApply())
                     .withSSABasedCreateUpdateMatchForDependentResources(config.serverSideApply())
-                    .withCloseClientOnStop(false);
+                    .withCloseClientOnStop(false)
+                    .withDependentResourceFactory(new DependentFactory(config));
             if (config.leaderElection()) {
                 Duration lease = config.leaseDuration();
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(LEASE_NAME, config.leaseNamespace(),

@@ -18,6 +18,10 @@ import java.util.function.BooleanSupplier;
  * <p>
  * A standby replica (leader election) is live and ready: it waits for the lease. The leader is
  * live while its informers are healthy, and ready once it has started.
+ * <p>
+ * The JDK's own HTTP server: JOSDK gives the health facts ({@code RuntimeInfo}) but serves nothing,
+ * fabric8 has a server only in its test mock, and Vert.x would put back on the operator's class path
+ * what the policy-model module took off it.
  */
 final class HttpEndpoints implements AutoCloseable {
 

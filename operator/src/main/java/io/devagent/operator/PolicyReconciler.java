@@ -1,9 +1,10 @@
 package io.devagent.operator;
 
-import io.devagent.json.Json;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.devagent.k8s.api.AgentRunStatus;
 import io.devagent.k8s.api.PolicyResource;
 import io.devagent.k8s.api.PolicyStatus;
+import io.devagent.operator.dependent.PolicyRendering;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -50,7 +51,7 @@ public final class PolicyReconciler implements Reconciler<PolicyResource> {
                         Conditions.of(Conditions.DEGRADED, true, "Invalid", invalid.message(), generation, previous.getConditions())));
             }
         }
-        if (Json.write(status).equals(Json.write(previous))) {
+        if (Serialization.asJson(status).equals(Serialization.asJson(previous))) {
             return UpdateControl.noUpdate();
         }
         PolicyResource patch = new PolicyResource();

@@ -29,23 +29,7 @@ class K8sCliTest extends OperatorTestBase {
 
     @BeforeEach
     void kubeconfig() throws Exception {
-        kubeconfig = root.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                current-context: mock
-                clusters:
-                - name: mock
-                  cluster: {server: "%s"}
-                users:
-                - name: tester
-                  user: {token: mock-token}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: tester, namespace: %s}
-                - name: other
-                  context: {cluster: mock, user: tester, namespace: team-b}
-                """.formatted(client.getConfiguration().getMasterUrl(), NS));
+        kubeconfig = writeKubeconfig(root);
     }
 
     record Outcome(int exit, String out, String err) {

@@ -59,21 +59,7 @@ class KubeletEndToEndTest extends OperatorTestBase {
         env.put("LLM_RETRY_BASE_MS", "10");
         env.put("LLM_MAX_RETRIES", "1");
         kubelet = new LocalKubelet(client, NS, Files.createDirectories(root.resolve("node")), env);
-        kubeconfig = root.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                current-context: mock
-                clusters:
-                - name: mock
-                  cluster: {server: "%s"}
-                users:
-                - name: tester
-                  user: {token: mock-token}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: tester, namespace: %s}
-                """.formatted(client.getConfiguration().getMasterUrl(), NS));
+        kubeconfig = writeKubeconfig(root);
     }
 
     @AfterEach

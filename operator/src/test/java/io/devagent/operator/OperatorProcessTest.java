@@ -1,5 +1,6 @@
 package io.devagent.operator;
 
+import io.devagent.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package io.devagent.operator;
 
+import io.devagent.operator.config.OperatorConfig;
 import io.devagent.k8s.api.AgentRun;
 import io.devagent.k8s.api.AgentRunSpec;
 import io.devagent.k8s.api.PolicyResource;
@@ -60,6 +61,26 @@ abstract class OperatorTestBase {
         if (operator != null) {
             operator.close();
         }
+    }
+
+    /** A kubeconfig for the CLI: the mock API server as context "mock" (namespace {@link #NS}, the current one) and "other" (namespace team-b). */
+    Path writeKubeconfig(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                current-context: mock
+                clusters:
+                - name: mock
+                  cluster: {server: "%s"}
+                users:
+                - name: tester
+                  user: {token: mock-token}
+                contexts:
+                - name: mock
+                  context: {cluster: mock, user: tester, namespace: %s}
+                - name: other
+                  context: {cluster: mock, user: tester, namespace: team-b}
+                """.formatted(client.getConfiguration().getMasterUrl(), NS));
     }
 
     /** Applies the committed CRDs, as a cluster admin would with kubectl apply -f crds/. */

@@ -207,6 +207,21 @@ public final class ScriptedModelServer implements AutoCloseable {
         return Collections.unmodifiableList(new ArrayList<>(requests));
     }
 
+    /** The content of every tool message in the last chat request's conversation, in order. */
+    public List<String> lastToolMessages() {
+        List<JsonNode> all = requests();
+        List<String> out = new java.util.ArrayList<>();
+        if (all.isEmpty()) {
+            return out;
+        }
+        for (JsonNode message : all.get(all.size() - 1).path("messages")) {
+            if (message.path("role").asText().equals("tool")) {
+                out.add(message.path("content").asText());
+            }
+        }
+        return out;
+    }
+
     /** Every chat request body received, in order, as received ({@link #keepingRawRequests()}). */
     public List<byte[]> rawRequests() {
         return Collections.unmodifiableList(new ArrayList<>(rawRequests));
@@ -263,6 +278,9 @@ public final class ScriptedModelServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closing.getCount() == 0) {
+            return; // closed already (by a test that takes the model away, then by its extension)
+        }
         closing.countDown();
         server.stop(0);
     }

@@ -5,9 +5,6 @@ import io.devagent.k8s.api.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -68,13 +65,5 @@ public final class Children {
                 .withBlockOwnerDeletion(true)
                 .endOwnerReference()
                 .build();
-    }
-
-    /** The children's informers watch only what the operator made, not every pod or ConfigMap of the cluster. */
-    static <R extends HasMetadata> void watchOwnOnly(KubernetesDependentResource<R, AgentRun> dependent, Class<R> type) {
-        dependent.configureWith(new KubernetesDependentResourceConfigBuilder<R>()
-                .withKubernetesDependentInformerConfig(InformerConfiguration.builder(type)
-                        .withLabelSelector(Labels.SELECTOR).build())
-                .build());
     }
 }

@@ -1,8 +1,10 @@
 package io.devagent.operator.dependent;
 
 import io.devagent.k8s.api.AgentRun;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.devagent.k8s.api.Labels;
-import io.devagent.operator.ApiServerAddresses;
+import io.devagent.operator.config.ApiServerAddresses;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -29,6 +31,7 @@ import java.util.Map;
  * in-cluster Service name ({@code svc.ns}, {@code *.svc}, {@code *.svc.cluster.local}, or a bare name
  * in the run's namespace) to that namespace, any other host name to its port only.
  */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECTOR))
 public final class EgressPolicyDependent extends CRUDKubernetesDependentResource<NetworkPolicy, AgentRun> {
 
     private final ApiServerAddresses apiServer;
@@ -36,7 +39,6 @@ public final class EgressPolicyDependent extends CRUDKubernetesDependentResource
     public EgressPolicyDependent(ApiServerAddresses apiServer) {
         super(NetworkPolicy.class);
         this.apiServer = apiServer;
-        Children.watchOwnOnly(this, NetworkPolicy.class);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.devagent.operator.dependent;
 
 import io.devagent.k8s.api.AgentRun;
+import io.devagent.k8s.api.Labels;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -8,11 +11,11 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /** The run's own service account: its pods may patch their AgentRun's status and nothing else (see {@link RuntimeRoleDependent}). */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECTOR))
 public final class RuntimeAccountDependent extends CRUDKubernetesDependentResource<ServiceAccount, AgentRun> {
 
     public RuntimeAccountDependent() {
         super(ServiceAccount.class);
-        Children.watchOwnOnly(this, ServiceAccount.class);
     }
 
     @Override

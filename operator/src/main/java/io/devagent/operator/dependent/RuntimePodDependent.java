@@ -1,9 +1,11 @@
 package io.devagent.operator.dependent;
 
 import io.devagent.k8s.api.AgentRun;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.devagent.k8s.api.AgentRunSpec;
 import io.devagent.k8s.api.Labels;
-import io.devagent.operator.OperatorConfig;
+import io.devagent.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -32,13 +34,14 @@ import java.util.Optional;
 /**
  * The runtime pod of the run's current attempt, {@code <name>-<attempt>}: it runs
  * {@code agent run GOAL --run-id ID} on the run's volume, which resumes the run when a checkpoint
- * is there. Pods are created, never updated; the reconciler deletes the current one to suspend the
- * run (the kubelet's SIGTERM pauses it at a checkpoint) and moves to the next attempt when one dies.
+ * is there. Pods are created, never updated; the workflow deletes the current one to suspend the
+ * run ({@link PodWanted}), and the controller moves to the next attempt when one dies.
  * <p>
  * Every pod meets the restricted Pod Security Standard: non-root, no privilege escalation, all
  * capabilities dropped, RuntimeDefault seccomp and a read-only root filesystem ({@code /tmp} is an
  * emptyDir).
  */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECTOR))
 public final class RuntimePodDependent extends KubernetesDependentResource<Pod, AgentRun>
         implements Creator<Pod, AgentRun>, GarbageCollected<AgentRun> {
 
@@ -61,10 +64,14 @@ public final class RuntimePodDependent extends KubernetesDependentResource<Pod, 
 
     private final OperatorConfig config;
 
+    /** The model of runs that name none (the pod's condition validates with it). */
+    public io.devagent.operator.DefaultModel defaultModel() {
+        return config.defaultModel();
+    }
+
     public RuntimePodDependent(OperatorConfig config) {
         super(Pod.class);
         this.config = config;
-        Children.watchOwnOnly(this, Pod.class);
     }
 
     /** The attempt the reconciler is working on: {@code status.restarts}. */

@@ -1,6 +1,9 @@
 package io.devagent.operator.dependent;
 
 import io.devagent.k8s.api.AgentRun;
+import io.devagent.k8s.api.Labels;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -8,11 +11,11 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /** Binds the run's service account to its role. */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECTOR))
 public final class RuntimeRoleBindingDependent extends CRUDKubernetesDependentResource<RoleBinding, AgentRun> {
 
     public RuntimeRoleBindingDependent() {
         super(RoleBinding.class);
-        Children.watchOwnOnly(this, RoleBinding.class);
     }
 
     @Override

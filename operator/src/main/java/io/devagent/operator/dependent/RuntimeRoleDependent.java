@@ -1,6 +1,9 @@
 package io.devagent.operator.dependent;
 
 import io.devagent.k8s.api.AgentRun;
+import io.devagent.k8s.api.Labels;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
@@ -9,11 +12,11 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /** get and patch on the status of this one AgentRun: all the runtime pod may do with the API. */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECTOR))
 public final class RuntimeRoleDependent extends CRUDKubernetesDependentResource<Role, AgentRun> {
 
     public RuntimeRoleDependent() {
         super(Role.class);
-        Children.watchOwnOnly(this, Role.class);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.devagent.operator.dependent;
 
 import io.devagent.k8s.api.AgentRun;
+import io.devagent.k8s.api.Labels;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.devagent.k8s.api.AgentRunSpec;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -17,6 +20,7 @@ import java.util.Optional;
  * workspace). Created once and never updated or deleted by the operator: it outlives every pod of
  * the run, and its owner reference lets Kubernetes delete it with the AgentRun.
  */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.SELECTOR))
 public final class StatePvcDependent extends KubernetesDependentResource<PersistentVolumeClaim, AgentRun>
         implements Creator<PersistentVolumeClaim, AgentRun>, GarbageCollected<AgentRun> {
 
@@ -24,7 +28,6 @@ public final class StatePvcDependent extends KubernetesDependentResource<Persist
 
     public StatePvcDependent() {
         super(PersistentVolumeClaim.class);
-        Children.watchOwnOnly(this, PersistentVolumeClaim.class);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.devagent.operator;
+package io.devagent.operator.dependent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
-package io.devagent.state;
+package io.devagent.view;
 
+import io.devagent.state.StateDir;
 import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.Snapshot;
 

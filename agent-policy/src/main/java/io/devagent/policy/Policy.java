@@ -2,6 +2,8 @@ package io.devagent.policy;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.Collections;
 import java.util.List;
@@ -142,12 +144,14 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
         return version;
     }
 
+    /** The compact JSON the version is hashed from (the same text the runtime's mapper writes for a policy). */
+    private static final ObjectMapper CONTENT = new ObjectMapper();
+
     private static String hashContent(Policy policy) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(io.devagent.json.Json.write(policy).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(CONTENT.writeValueAsBytes(policy));
             return java.util.HexFormat.of().formatHex(digest).substring(0, 12);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (java.security.NoSuchAlgorithmException | JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,4 +1,4 @@
-package io.devagent.operator;
+package io.devagent.operator.config;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.client.KubernetesClient;

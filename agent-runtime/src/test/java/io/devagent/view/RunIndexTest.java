@@ -1,5 +1,7 @@
-package io.devagent.state;
+package io.devagent.view;
 
+import io.devagent.state.StateDir;
+import io.devagent.model.Tokens;
 import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.Snapshot;
 import io.devagent.config.Environment;
@@ -37,7 +39,7 @@ class RunIndexTest {
     private void snapshot(String id, String status, int step, Instant updated) throws Exception {
         Files.createDirectories(state.checkpointDir(id));
         checkpoints.writeSnapshot(new Snapshot(id, "goal " + id, status, step, updated.toString(), T0.toString(), "m", "/w",
-                new Snapshot.Tokens(10, 5, 15), null, null, null, null, 100, null));
+                new Tokens(10, 5, 15), null, null, null, null, 100, null));
     }
 
     @Test

@@ -1,5 +1,7 @@
-package io.devagent.state;
+package io.devagent.view;
 
+import io.devagent.state.StateDir;
+import io.devagent.state.PidFile;
 import io.devagent.audit.AuditReader;
 import io.devagent.audit.AuditVerifier;
 import io.devagent.checkpoint.Checkpoints;

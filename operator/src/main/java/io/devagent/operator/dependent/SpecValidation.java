@@ -1,9 +1,9 @@
-package io.devagent.operator;
+package io.devagent.operator.dependent;
 
 import io.devagent.k8s.api.AgentRun;
 import io.devagent.k8s.api.AgentRunSpec;
 import io.devagent.k8s.api.Names;
-import io.devagent.operator.dependent.Children;
+import io.devagent.operator.DefaultModel;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -21,6 +21,15 @@ public final class SpecValidation {
 
     public static List<String> problems(AgentRun run) {
         return problems(run, DefaultModel.NONE);
+    }
+
+    /**
+     * The problems whatever model the operator gives by default: the workflow's conditions that do not make
+     * the pod ask this (they cannot see the operator's settings); the pod's condition and the controller
+     * ask with the default itself.
+     */
+    public static List<String> problemsBesidesModel(AgentRun run) {
+        return problems(run, DefaultModel.ANY);
     }
 
     /** The problems of the run's spec; a model it does not name comes from {@code defaults} when the operator has one. */
