@@ -8,7 +8,7 @@ import io.devagent.run.RunIds;
 import io.devagent.run.StoppedRun;
 import io.devagent.state.ControlRequest;
 import io.devagent.state.PidFile;
-import io.devagent.state.RunLiveness;
+import io.devagent.view.RunLiveness;
 import io.devagent.state.RunLock;
 
 import java.io.IOException;

@@ -4,7 +4,7 @@ import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.Snapshot;
 import io.devagent.json.Json;
 import io.devagent.run.AgentConfig;
-import io.devagent.state.RunLiveness;
+import io.devagent.view.RunLiveness;
 
 import java.io.IOException;
 import java.nio.file.InvalidPathException;

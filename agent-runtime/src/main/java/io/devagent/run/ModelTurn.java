@@ -2,7 +2,7 @@ package io.devagent.run;
 
 import io.devagent.audit.AuditLog;
 import io.devagent.checkpoint.CheckpointException;
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 import io.devagent.context.ContextMessages;
 import io.devagent.json.Json;
 import io.devagent.metrics.Metrics;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.json.Json;
 import io.devagent.model.ModelReply;
 import io.devagent.model.ToolCall;
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 import io.devagent.tool.Hashes;
 
 import java.nio.charset.StandardCharsets;

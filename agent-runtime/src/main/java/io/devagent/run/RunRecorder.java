@@ -6,7 +6,7 @@ import io.devagent.audit.AuditLog;
 import io.devagent.audit.Redactor;
 import io.devagent.checkpoint.CheckpointException;
 import io.devagent.checkpoint.Snapshot;
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 import io.devagent.checkpoint.SnapshotWriter;
 import io.devagent.context.ContextMessages;
 import io.devagent.json.Json;

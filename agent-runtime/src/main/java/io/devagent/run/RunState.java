@@ -3,7 +3,7 @@ package io.devagent.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.checkpoint.RunJournal;
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

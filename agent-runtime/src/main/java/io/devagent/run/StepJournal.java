@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.audit.Redactor;
 import io.devagent.checkpoint.ParallelSync;
 import io.devagent.checkpoint.RunJournal;
-import io.devagent.checkpoint.Snapshot.Tokens;
+import io.devagent.model.Tokens;
 
 import java.io.IOException;
 import java.util.List;

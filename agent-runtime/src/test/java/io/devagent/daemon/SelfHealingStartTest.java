@@ -76,7 +76,7 @@ class SelfHealingStartTest {
             if (!Snapshot.RUNNING.equals(status)) {
                 journal.status(status, null, "stopped", by);
             }
-            checkpoints.writeSnapshot(new Snapshot(id, "goal " + id, status, 0, at, at, "m", workspace.toString(), Snapshot.Tokens.ZERO,
+            checkpoints.writeSnapshot(new Snapshot(id, "goal " + id, status, 0, at, at, "m", workspace.toString(), io.devagent.model.Tokens.ZERO,
                     null, null, null, null, journal.bytes(), null, by));
         }
         Files.writeString(state.checkpointDir(id).resolve("lock"), "1"); // left by a process long gone

@@ -65,11 +65,6 @@ class HostileShellTest {
         Files.writeString(ws.resolve(".git/config"), "[core]\n\ttoken = " + GIT + "\n");
     }
 
-    @AfterEach
-    void tearDown() {
-        server.close();
-    }
-
     @Test
     void shellCommandsCannotReadOrWriteOutsideTheWorkspace() throws Exception {
         requireSandbox();

@@ -1,5 +1,6 @@
 package io.devagent.view;
 
+import io.devagent.state.RunLock;
 import io.devagent.state.StateDir;
 import io.devagent.model.Tokens;
 import io.devagent.checkpoint.Checkpoints;

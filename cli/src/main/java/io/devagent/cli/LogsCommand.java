@@ -4,7 +4,7 @@ import io.devagent.audit.AuditReader;
 import io.devagent.checkpoint.Snapshot;
 import io.devagent.state.FileChanges;
 import io.devagent.state.StateDir;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -6,7 +6,7 @@ import io.devagent.config.Environment;
 import io.devagent.run.AgentConfig;
 import io.devagent.run.RunException;
 import io.devagent.run.RunResult;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import io.devagent.workspace.BranchPush;
 import io.devagent.workspace.WorkspaceException;
 

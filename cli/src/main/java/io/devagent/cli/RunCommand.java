@@ -140,7 +140,7 @@ final class RunCommand extends StateCommand implements Callable<Integer> {
         if (continueFrom != null) {
             // A follow-up of a run that is not there, or not finished, is bad input: said here, before anything starts.
             var earlier = io.devagent.run.RunIds.valid(continueFrom)
-                    ? new io.devagent.state.StateView(context.state(env)).run(continueFrom) : java.util.Optional.<io.devagent.checkpoint.Snapshot>empty();
+                    ? new io.devagent.view.StateView(context.state(env)).run(continueFrom) : java.util.Optional.<io.devagent.checkpoint.Snapshot>empty();
             if (earlier.isEmpty()) {
                 err.println("error: no run with id '" + continueFrom + "' to continue; see the runs with: agent checkpoints list");
                 return ExitCodes.USAGE;

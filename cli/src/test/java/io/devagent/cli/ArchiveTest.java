@@ -102,7 +102,7 @@ class ArchiveTest {
         CliFixture.Outcome verify = fx.agent("audit", "verify", "old-1");
         assertThat(verify.exit()).as(verify.err()).isZero();
         assertThat(verify.out()).startsWith("ok: " + archive + ": ");
-        var page = new io.devagent.state.StateView(io.devagent.state.StateDir.resolve(java.util.Optional.of(fx.state),
+        var page = new io.devagent.view.StateView(io.devagent.state.StateDir.resolve(java.util.Optional.of(fx.state),
                 new io.devagent.config.Environment(fx.vars))).auditTail("old-1", 100);
         assertThat(page.events()).extracting(e -> e.json().path("type").asText()).contains("run_started", "tool_result", "run_finished");
 

@@ -10,7 +10,7 @@ import io.devagent.daemon.RuntimeClient;
 import io.devagent.json.Json;
 import io.devagent.run.ApprovalDesk;
 import io.devagent.state.PidFile;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -1,6 +1,6 @@
 package io.devagent.dashboard;
 
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import io.devagent.workspace.RunDiff;
 import io.devagent.workspace.WorkspaceException;
 import io.vertx.core.Vertx;

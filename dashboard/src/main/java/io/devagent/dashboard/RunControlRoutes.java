@@ -3,7 +3,7 @@ package io.devagent.dashboard;
 import io.devagent.daemon.RunSteering;
 import io.devagent.json.Json;
 import io.devagent.run.RunException;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

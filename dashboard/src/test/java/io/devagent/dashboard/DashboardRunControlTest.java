@@ -88,7 +88,7 @@ class DashboardRunControlTest {
     void aRunningRunWhoseOwnerIsGoneIsListedAsInterrupted() throws Exception {
         Path dir = Files.createDirectories(runs.view().state().checkpointDir("orphan"));
         new Checkpoints(runs.view().state()).writeSnapshot(new Snapshot("orphan", "A run whose process died", Snapshot.RUNNING, 3,
-                Instant.now().toString(), Instant.now().toString(), "m", "/w", Snapshot.Tokens.ZERO, null, null, null, null, 0, 4242L));
+                Instant.now().toString(), Instant.now().toString(), "m", "/w", io.devagent.model.Tokens.ZERO, null, null, null, null, 0, 4242L));
         Files.writeString(dir.resolve("lock"), "4242");
 
         JsonNode page = Json.parse(await(client.get("/runs").send()).bodyAsString());

@@ -28,6 +28,6 @@ public final class PodWanted implements Condition<Object, AgentRun> {
         AgentRunStatus status = Optional.ofNullable(run.getStatus()).orElseGet(AgentRunStatus::new);
         String name = Children.pod(run, RuntimePodDependent.attempt(run));
         return !status.finished() && !name.equals(status.getPodName())
-                && SpecValidation.problems(run, ((RuntimePodDependent) dependent).defaultModel()).isEmpty() && RunPolicy.rendered(run, context).isPresent();
+                && SpecValidation.problems(run, ((RuntimePodDependent) (Object) dependent).defaultModel()).isEmpty() && RunPolicy.rendered(run, context).isPresent();
     }
 }

@@ -1,6 +1,8 @@
-package io.devagent.state;
+package io.devagent.view;
 
 import io.devagent.checkpoint.Snapshot;
+import io.devagent.state.RunLock;
+import io.devagent.state.StateDir;
 
 /**
  * The status a reader shows: a snapshot that says {@code running} is only believed while some
