@@ -29,6 +29,11 @@ import java.util.concurrent.Callable;
 final class LogsCommand extends StateCommand implements Callable<Integer> {
 
     private static final int CHUNK_BYTES = 1 << 20;
+    /** Events after which a run that is not running has nothing more to write. */
+    private static final java.util.Set<String> CLOSING = java.util.Set.of("run_finished", "run_paused", "run_cancelled",
+            "approval_requested");
+    /** How long a stopped run's closing event is waited for before its process is taken to be gone. */
+    private static final long CLOSING_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     @Parameters(paramLabel = "ID", description = "The run (see: agent checkpoints list)")
     String runId;
@@ -49,7 +54,7 @@ final class LogsCommand extends StateCommand implements Callable<Integer> {
             err.println("error: no run with id '" + runId + "' in " + state.checkpoints() + "; see the runs with: agent checkpoints list");
             return ExitCodes.USAGE;
         }
-        long offset = print(view, 0, out);
+        Printed printed = print(view, new Printed(0, false), out);
         if (!follow) {
             return ExitCodes.OK;
         }
@@ -57,13 +62,19 @@ final class LogsCommand extends StateCommand implements Callable<Integer> {
         Files.createDirectories(state.checkpointDir(runId));
         // The audit log grows with each event; the snapshot's rename tells that the run stopped.
         try (FileChanges changes = FileChanges.in(state.auditDir(), state.checkpointDir(runId))) {
-            while (live(view)) {
-                long from = offset;
-                changes.awaitUntil(Long.MAX_VALUE, () -> view.auditSince(runId, from, 1).events().size() > 0 || !live(view));
-                offset = print(view, offset, out);
+            while (true) {
+                long from = printed.offset();
+                if (live(view)) {
+                    changes.awaitUntil(Long.MAX_VALUE, () -> more(view, from) || !live(view));
+                } else if (printed.closed()
+                        || !changes.awaitUntil(System.nanoTime() + CLOSING_GRACE_NANOS, () -> more(view, from))) {
+                    // Stopped, and its closing event printed (a run writes it just after its snapshot), or none
+                    // comes: the process that ran it is gone.
+                    break;
+                }
+                printed = print(view, printed, out);
             }
         }
-        offset = print(view, offset, out); // the last lines, written as the run stopped
         Optional<Snapshot> last = view.run(runId);
         if (last.isPresent() && Snapshot.RUNNING.equals(last.get().status())) {
             err.println("run " + runId + " is interrupted (its process is gone); continue it with: agent checkpoints resume " + runId);
@@ -71,8 +82,18 @@ final class LogsCommand extends StateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Prints the events from {@code offset} on; returns where the next ones start. */
-    private long print(StateView view, long offset, PrintWriter out) throws IOException {
+    /** How far the transcript is printed, and whether its last event closes the run's stretch of work. */
+    private record Printed(long offset, boolean closed) {
+    }
+
+    private boolean more(StateView view, long from) throws IOException {
+        return !view.auditSince(runId, from, 1).events().isEmpty();
+    }
+
+    /** Prints the events after {@code before}; returns how far it got. */
+    private Printed print(StateView view, Printed before, PrintWriter out) throws IOException {
+        long offset = before.offset();
+        boolean closed = before.closed();
         while (true) {
             AuditReader.Chunk chunk = view.auditSince(runId, offset, CHUNK_BYTES);
             for (AuditReader.Event event : chunk.events()) {
@@ -81,14 +102,15 @@ final class LogsCommand extends StateCommand implements Callable<Integer> {
                 } else {
                     Transcript.line(event.json()).ifPresent(out::println);
                 }
+                closed = CLOSING.contains(event.json().path("type").asText());
             }
             out.flush();
             if (chunk.nextOffset() < 0) {
-                return offset;
+                return new Printed(offset, closed);
             }
             offset = chunk.nextOffset();
             if (!chunk.more()) {
-                return offset;
+                return new Printed(offset, closed);
             }
         }
     }

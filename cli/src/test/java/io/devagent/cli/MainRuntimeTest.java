@@ -229,6 +229,7 @@ class MainRuntimeTest {
         Process follower = fx.spawnNamed("follower", "run", "Slow goal", "--run-id", "left-1");
         started.add(follower);
         awaitRequests(1);
+        await("the follower to print the run id", () -> fx.out("follower").startsWith("run_id: left-1"));
 
         follower.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the follower stops, the run does not
 
@@ -236,7 +237,7 @@ class MainRuntimeTest {
         assertThat(follower.exitValue()).isEqualTo(143);
         assertThat(fx.out("follower")).startsWith("run_id: left-1");
         assertThat(fx.err("follower")).contains("stopped following run left-1; it goes on in the main runtime")
-                .contains("agent checkpoints show left-1");
+                .contains("follow it again with: agent logs left-1 --follow");
         assertThat(snapshot("left-1").path("status").asText()).isEqualTo("running");
         release.countDown();
         await("run left-1 to succeed in the runtime", () -> "succeeded".equals(snapshot("left-1").path("status").asText()));

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  */
 final class Auth implements Handler<RoutingContext> {
 
-    static final Set<String> PUBLIC = Set.of("/health", "/", "/index.html", "/app.js", "/app.css", "/favicon.svg");
+    static final Set<String> PUBLIC = Set.of("/health", "/", "/index.html", "/app.js", "/approvals.js", "/app.css", "/favicon.svg");
     private static final Pattern FOLLOW_PATH = Pattern.compile("^/logs/([^/]+)$");
     private static final int MAX_TICKETS = 10_000;
 

@@ -17,9 +17,9 @@ async function loadApprovals() {
 
 function approvalCard(run) {
   const call = run.approval || {};
-  const reason = h('input', { type: 'text', placeholder: 'Reason for the model (optional)', 'aria-label': 'Reason' });
-  const approve = h('button', { type: 'button', class: 'btn', text: 'Approve' });
-  const deny = h('button', { type: 'button', class: 'btn btn-quiet', text: 'Deny' });
+  const reason = h('input', { type: 'text', class: 'reason', placeholder: 'Reason for the model (optional)', 'aria-label': 'Reason' });
+  const approve = h('button', { type: 'button', class: 'btn approve', text: 'Approve' });
+  const deny = h('button', { type: 'button', class: 'btn btn-quiet deny', text: 'Deny' });
   approve.addEventListener('click', () => answer(run.run_id, 'approve', null));
   deny.addEventListener('click', () => answer(run.run_id, 'deny', reason.value));
   return h('div', { class: 'approval', 'data-run': run.run_id },
