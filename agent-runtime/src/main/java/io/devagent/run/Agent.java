@@ -201,9 +201,7 @@ public final class Agent {
         Redactor redactor = redactor();
         try (journal; AuditLog audit = AuditLog.open(config.state().auditLog(run.runId()), run.runId(), redactor);
              SnapshotWriter snapshots = new SnapshotWriter(checkpoints);
-             Isolation.Lease turn = awaitTurn(lease, audit, listener);
-             WorkspaceRecorder recorder = "false".equals(config.env().get("AGENT_SNAPSHOTS", "true")) ? WorkspaceRecorder.none()
-                     : WorkspaceRecorder.begin(config.state(), run.runId(), workspace.root())) {
+             WorkspaceRecorder recorder = recorder(run.runId(), workspace, lease, audit, listener)) {
             if (recorder.problem() != null) {
                 audit.append("error", Json.object().put("kind", "snapshot_unavailable").put("message", recorder.problem()));
             }
@@ -269,16 +267,26 @@ public final class Agent {
         }
     }
 
-    /** A run that must wait for another's writes says so (progress and audit), then waits. */
-    private static Isolation.Lease awaitTurn(Isolation.Lease lease, AuditLog audit, RunListener listener)
-            throws IOException, InterruptedException {
-        Optional<String> waiting = lease.waiting();
-        if (waiting.isPresent()) {
-            listener.progress(0, 0, waiting.get());
-            audit.append("workspace_wait", Json.object().put("message", waiting.get()));
+    /**
+     * The run's workspace recorder. A run that shares its workspace with another run's writes reads
+     * as it likes; its first side effect waits for the other run to finish, saying so (progress and
+     * audit), and its start snapshot is taken then.
+     */
+    private WorkspaceRecorder recorder(String runId, Workspace workspace, Isolation.Lease lease, AuditLog audit, RunListener listener) {
+        List<String> denied = config.policy().get().files().deny();
+        WorkspaceRecorder.Turn turn = () -> lease.await(note -> {
+            listener.progress(0, 0, note);
+            try {
+                audit.append("workspace_wait", Json.object().put("message", note));
+            } catch (IOException ignored) {
+                // the next checkpoint fails loudly if the log cannot be written
+            }
+        });
+        if ("false".equals(config.env().get("AGENT_SNAPSHOTS", "true"))) {
+            return lease.shared() ? WorkspaceRecorder.afterTurn(null, runId, workspace.root(), denied, turn) : WorkspaceRecorder.none();
         }
-        lease.await();
-        return lease;
+        return lease.shared() ? WorkspaceRecorder.afterTurn(config.state(), runId, workspace.root(), denied, turn)
+                : WorkspaceRecorder.begin(config.state(), runId, workspace.root(), denied);
     }
 
     private Workspace workspace(Isolation.Lease lease) throws RunException {

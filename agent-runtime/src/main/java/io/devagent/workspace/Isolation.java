@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * Keeps the runs of one process from writing the same working tree at once. The first run in a
  * workspace works in it; a run that starts while another is writing it gets, in a git repository,
  * a worktree of its own ({@code <state>/worktrees/<run_id>} on branch {@code dev-agent/<run_id>},
- * from HEAD), whose change {@code agent apply} brings back; elsewhere it waits its turn.
+ * from HEAD), whose change {@code agent apply} brings back; elsewhere it reads as it likes but waits
+ * for its turn before its first write (and takes its start snapshot then).
  */
 public final class Isolation {
 
@@ -48,19 +49,27 @@ public final class Isolation {
             return isolated;
         }
 
-        /** A sentence for the user when the run must wait, else empty. */
-        public Optional<String> waiting() {
-            return waitFor == null ? Optional.empty()
-                    : Optional.of("waiting: run " + waitFor + " is writing " + workspace + "; this run starts when it is done");
+        /** Whether the run must take its turn before its first write (another run of this process was writing). */
+        public boolean shared() {
+            return waitFor != null;
         }
 
-        /** Waits until the workspace is free to write (at once unless {@link #waiting} says otherwise). */
-        public void await() throws InterruptedException {
+        /**
+         * Waits until the workspace is free to write; when it has to wait, {@code say} gets a sentence
+         * for the user first. At once for a run that already holds the workspace.
+         */
+        public void await(Consumer<String> say) throws InterruptedException {
             if (held == null) {
                 return;
             }
             synchronized (WRITERS) {
+                boolean said = false;
                 while (WRITERS.containsKey(held) && !runId.equals(WRITERS.get(held))) {
+                    if (!said) {
+                        say.accept("waiting: run " + WRITERS.get(held) + " is writing " + workspace
+                                + "; this run writes when it is done");
+                        said = true;
+                    }
                     WRITERS.wait();
                 }
                 WRITERS.put(held, runId);

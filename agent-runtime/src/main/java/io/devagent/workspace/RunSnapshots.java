@@ -45,8 +45,8 @@ public final class RunSnapshots {
     }
 
     /** The snapshots of a run that is starting or resuming in {@code workspace}; the record is written once. */
-    static RunSnapshots create(StateDir state, String runId, Path workspace) throws WorkspaceException {
-        ShadowRepo repo = ShadowRepo.open(snapshotsDir(state), workspace, state.root());
+    static RunSnapshots create(StateDir state, String runId, Path workspace, List<String> denied) throws WorkspaceException {
+        ShadowRepo repo = ShadowRepo.open(snapshotsDir(state), workspace, state.root(), denied);
         Path record = recordFile(state, runId);
         if (!Files.isRegularFile(record)) {
             var node = Json.object().put("run_id", runId).put("workspace", workspace.toString())

@@ -35,10 +35,10 @@ public final class ShadowRepo {
     }
 
     /** The shadow repository of {@code workspace} under {@code snapshotsDir}, created when missing. */
-    static ShadowRepo open(Path snapshotsDir, Path workspace, Path stateRoot) throws WorkspaceException {
+    static ShadowRepo open(Path snapshotsDir, Path workspace, Path stateRoot, java.util.List<String> denied) throws WorkspaceException {
         Path gitDir = snapshotsDir.resolve(key(workspace) + ".git");
         ShadowRepo repo = new ShadowRepo(gitDir, workspace);
-        repo.init(stateRoot);
+        repo.init(stateRoot, denied);
         return repo;
     }
 
@@ -50,7 +50,7 @@ public final class ShadowRepo {
         return workspace;
     }
 
-    private void init(Path stateRoot) throws WorkspaceException {
+    private void init(Path stateRoot, java.util.List<String> denied) throws WorkspaceException {
         synchronized (INIT_LOCKS.computeIfAbsent(gitDir, k -> new Object())) {
             if (!Files.isRegularFile(gitDir.resolve("HEAD"))) {
                 try {
@@ -70,12 +70,16 @@ public final class ShadowRepo {
                     }
                 }
             }
-            writeExcludes(stateRoot);
+            writeExcludes(stateRoot, denied);
         }
     }
 
-    /** The user's own excludes and the state directory (when it lies inside the workspace) are left out of snapshots. */
-    private void writeExcludes(Path stateRoot) throws WorkspaceException {
+    /**
+     * The user's own excludes, the state directory (when it lies inside the workspace) and the
+     * policy's denied files (secrets such as {@code .env}: never copied into the state directory) are
+     * left out of snapshots.
+     */
+    private void writeExcludes(Path stateRoot, java.util.List<String> denied) throws WorkspaceException {
         StringBuilder excludes = new StringBuilder("# written by dev-agent: what workspace snapshots leave out\n");
         Path userExclude = workspace.resolve(".git").resolve("info").resolve("exclude");
         try {
@@ -84,6 +88,9 @@ public final class ShadowRepo {
             }
         } catch (IOException ignored) {
             // unreadable: the workspace's .gitignore files still apply
+        }
+        for (String glob : denied) {
+            excludes.append(glob).append('\n');
         }
         Path state = stateRoot.toAbsolutePath().normalize();
         if (state.startsWith(workspace) && !state.equals(workspace)) {

@@ -27,8 +27,20 @@ public final class WorkspaceRecorder implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WorkspaceRecorder.class.getName());
     private static final String SEED_INDEX = ".last";
 
-    private final RunSnapshots snapshots;
-    private final ExecutorService worker;
+    /** Waits for the run's turn to write a shared workspace; the start snapshot is taken after it. */
+    @FunctionalInterface
+    public interface Turn {
+        void await() throws InterruptedException;
+    }
+
+    private RunSnapshots snapshots;
+    private ExecutorService worker;
+    /** Set while the run has not yet had its turn: its first side effect waits for it, then records the start. */
+    private Turn turn;
+    private String runId;
+    private StateDir state;
+    private Path workspace;
+    private java.util.List<String> denied;
     private Future<?> inFlight;
     private boolean dirty;
     private String lastCommit;
@@ -49,11 +61,12 @@ public final class WorkspaceRecorder implements AutoCloseable {
 
     /**
      * The recorder of a run starting or resuming in {@code workspace}. A new run's start is recorded
-     * now, before any tool can change a file; a resumed run goes on from its last snapshot.
+     * now, before any tool can change a file; a resumed run goes on from its last snapshot. Files
+     * matching {@code denied} (the policy's {@code files.deny}) are never recorded.
      */
-    public static WorkspaceRecorder begin(StateDir state, String runId, Path workspace) {
+    public static WorkspaceRecorder begin(StateDir state, String runId, Path workspace, java.util.List<String> denied) {
         try {
-            RunSnapshots snapshots = RunSnapshots.create(state, runId, workspace);
+            RunSnapshots snapshots = RunSnapshots.create(state, runId, workspace, denied);
             Optional<String> start = snapshots.start().map(RunSnapshots.Point::commit);
             if (start.isPresent()) {
                 return new WorkspaceRecorder(snapshots, snapshots.latest().commit(), null);
@@ -75,10 +88,44 @@ public final class WorkspaceRecorder implements AutoCloseable {
         return problem;
     }
 
+    /**
+     * The recorder of a run that shares its workspace with another run's writes: nothing is recorded
+     * until its first side effect, which first waits for {@code turn}; the start snapshot is taken
+     * then, so that the other run's writes are not in this run's diff.
+     */
+    public static WorkspaceRecorder afterTurn(StateDir state, String runId, Path workspace, java.util.List<String> denied, Turn turn) {
+        WorkspaceRecorder deferred = new WorkspaceRecorder(null, null, null);
+        deferred.turn = turn;
+        deferred.runId = runId;
+        deferred.state = state;
+        deferred.workspace = workspace;
+        deferred.denied = denied;
+        return deferred;
+    }
+
     /** A side effect is about to happen: the previous step's snapshot must be complete first. */
     public synchronized void beforeEffect() {
+        if (turn != null) {
+            try {
+                turn.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            turn = null;
+            if (state != null) { // null: snapshots are off, only the turn is kept
+                adopt(begin(state, runId, workspace, denied));
+            }
+        }
         awaitInFlight();
         dirty = true;
+    }
+
+    /** Takes over a recorder begun late (after the run's turn came). */
+    private void adopt(WorkspaceRecorder started) {
+        this.snapshots = started.snapshots;
+        this.lastCommit = started.lastCommit;
+        this.problem = started.problem;
+        this.worker = started.worker;
     }
 
     /** A step was committed: if it had side effects, its snapshot is taken behind the run. */

@@ -105,12 +105,12 @@ public final class SnapshotBench {
     private static RepoRow snapshots(Path repo, String name, Path stateDir) throws Exception {
         StateDir state = StateDir.resolve(Optional.of(stateDir), new Environment(Map.of()));
         long t0 = System.nanoTime();
-        WorkspaceRecorder first = WorkspaceRecorder.begin(state, "bench-cold", repo.toRealPath());
+        WorkspaceRecorder first = WorkspaceRecorder.begin(state, "bench-cold", repo.toRealPath(), Policy.defaults().files().deny());
         double cold = (System.nanoTime() - t0) / 1e6;
         check(first);
         first.close();
         long t1 = System.nanoTime();
-        WorkspaceRecorder recorder = WorkspaceRecorder.begin(state, "bench-seeded", repo.toRealPath());
+        WorkspaceRecorder recorder = WorkspaceRecorder.begin(state, "bench-seeded", repo.toRealPath(), Policy.defaults().files().deny());
         double seeded = (System.nanoTime() - t1) / 1e6;
         check(recorder);
         long[] step = new long[stepSnapshots];

@@ -150,13 +150,14 @@ class ConcurrentRunsTest {
         Path auditB = fx.state.resolve("audit").resolve("run-" + b + ".jsonl");
         await("run B to say it waits", () -> Files.exists(auditB) && Files.readString(auditB).contains("\"workspace_wait\""));
         assertThat(Files.readString(auditB)).contains("waiting: run " + a + " is writing " + plain.toRealPath());
+        assertThat(plain.resolve("b.txt")).doesNotExist(); // B may read and think, but its write waits
         secondWaiting.countDown();
         await("both runs to succeed", () -> status(a).equals("succeeded") && status(b).equals("succeeded"));
 
-        // B asked the model only once A had finished with the workspace.
+        // B wrote only once A had finished with the workspace.
         java.time.Instant aFinished = java.time.Instant.parse(event(a, "run_finished").path("ts").asText());
-        java.time.Instant bAsked = java.time.Instant.parse(event(b, "model_request").path("ts").asText());
-        assertThat(bAsked).isAfter(aFinished);
+        java.time.Instant bWrote = java.time.Instant.parse(event(b, "tool_result").path("ts").asText());
+        assertThat(bWrote).isAfter(aFinished);
 
         assertThat(paths(a)).containsExactly("a.txt");
         assertThat(paths(b)).containsExactly("b.txt");

@@ -193,6 +193,13 @@ class WorkspaceChangesTest {
         assertThat(fx.workspace.resolve(".git/evil")).doesNotExist();
         Map<String, String> gitAfter = GitRepos.tree(fx.workspace.resolve(".git"));
         assertThat(gitAfter).isEqualTo(gitBefore);
+        // The snapshots hold the workspace but never a denied file: .env is not copied into the state directory.
+        Path shadow;
+        try (var dirs = Files.list(fx.state.resolve("snapshots"))) {
+            shadow = dirs.filter(d -> d.getFileName().toString().endsWith(".git")).findFirst().orElseThrow();
+        }
+        String recorded = GitRepos.git(fx.state, "--git-dir=" + shadow, "ls-tree", "-r", "--name-only", "refs/runs/" + id + "/start");
+        assertThat(recorded).contains("README.md", "notes.txt").doesNotContain(".env");
     }
 
     /** The tool results the run's audit recorded, in order. */
