@@ -138,13 +138,13 @@ class DashboardBrowserTest {
         browser.waitFor("this run's latency chart", WAIT, "return document.querySelectorAll('#run-latency-chart svg rect').length >= 2;");
 
         // The stream was opened with a ticket; the token never went into a URL.
-        String streamUrl = browser.script("return S.stream ? S.stream.url : '';").asText();
+        String streamUrl = browser.script("return devagent.run.stream ? devagent.run.stream.url : '';").asText();
         assertThat(streamUrl).contains("/logs/live-run?follow=true").contains("ticket=").doesNotContain(TOKEN);
         JsonNode urls = browser.script("return performance.getEntriesByType('resource').map(e => e.name).concat([location.href]);");
         assertThat(urls.toString()).contains("/logs/live-run/ticket").doesNotContain(TOKEN);
 
         // Nothing on the page broke its own Content-Security-Policy (no inline styles or scripts, nothing from elsewhere).
-        assertThat(browser.script("return S.cspViolations;").asInt()).isZero();
+        assertThat(browser.script("return devagent.cspViolations;").asInt()).isZero();
         browser.screenshot(Path.of("target", "dashboard-screenshot.png"));
         assertThat(Files.size(Path.of("target", "dashboard-screenshot.png"))).isGreaterThan(10_000);
 

@@ -1,0 +1,36 @@
+package io.devagent.dashboard;
+
+import io.devagent.checkpoint.Snapshot;
+import io.devagent.state.StateView;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Optional;
+
+/** {@code GET /checkpoints/<run_id>}: the run's latest snapshot. */
+final class CheckpointRoutes {
+
+    private final Vertx vertx;
+    private final StateView view;
+
+    CheckpointRoutes(Vertx vertx, StateView view) {
+        this.vertx = vertx;
+        this.view = view;
+    }
+
+    void mount(Router router) {
+        router.get("/checkpoints/:runId").handler(this::checkpoint);
+    }
+
+    private void checkpoint(RoutingContext ctx) {
+        String runId = ctx.pathParam("runId");
+        vertx.executeBlocking(() -> view.known(runId) ? view.run(runId) : Optional.<Snapshot>empty(), false).onSuccess(snapshot -> {
+            if (snapshot.isEmpty()) {
+                Http.error(ctx, 404, Http.noRun(runId));
+            } else {
+                Http.json(ctx, 200, snapshot.get());
+            }
+        }).onFailure(ctx::fail);
+    }
+}
