@@ -8,7 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.Optional;
 
-/** {@code GET /checkpoints/<run_id>}: the run's latest snapshot. */
+/** {@code GET /checkpoints/<run_id>}: the run's latest snapshot, and {@code live}: whether it is running with its owner alive. */
 final class CheckpointRoutes {
 
     private final Vertx vertx;
@@ -29,7 +29,10 @@ final class CheckpointRoutes {
             if (snapshot.isEmpty()) {
                 Http.error(ctx, 404, Http.noRun(runId));
             } else {
-                Http.json(ctx, 200, snapshot.get());
+                // The snapshot as written, and whether its run is live (running with its owner alive).
+                com.fasterxml.jackson.databind.node.ObjectNode body = io.devagent.json.Json.MAPPER.valueToTree(snapshot.get());
+                body.put("live", RunRoutes.live(snapshot.get()));
+                Http.json(ctx, 200, body);
             }
         }).onFailure(ctx::fail);
     }

@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * {@link StateView}. Routes (JSON unless said otherwise):
  * <pre>
  * GET  /health                       {"status": "ok"}; never wants a token
- * GET  /runs?offset=&limit=&status=  runs, most recently updated first, paged
+ * GET  /runs?offset=&limit=&status=&q=  runs, most recently updated first, paged; q: words in the id or goal
+ * GET  /runs/&lt;run_id&gt;/summary       the whole run folded: events by type, tokens by step, tool latency, reasons
  * GET  /checkpoints/&lt;run_id&gt;         the run's latest snapshot
  * GET  /logs/&lt;run_id&gt;?from=&limit=    audit events from seq `from` (default: the last `limit`)
  * GET  /logs/&lt;run_id&gt;?follow=true     the same as server-sent events, live, from `from` (default: new events only)
@@ -136,7 +137,7 @@ public final class Dashboard implements AutoCloseable {
 
         FreshIndex index = new FreshIndex(vertx, view, options.runsMaxAge());
         assets.mount(router);
-        new RunRoutes(index).mount(router);
+        new RunRoutes(vertx, view, index, new RunSummaries(view)).mount(router);
         new CheckpointRoutes(vertx, view).mount(router);
         new LogRoutes(vertx, view, options, auth, openStreams).mount(router);
         new MetricsRoutes(vertx, view, index, openStreams::get).mount(router);

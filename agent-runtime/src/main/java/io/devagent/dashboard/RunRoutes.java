@@ -6,26 +6,63 @@ import io.devagent.checkpoint.Snapshot;
 import io.devagent.json.Json;
 import io.devagent.metrics.MetricsFile;
 import io.devagent.state.RunIndex;
+import io.devagent.state.StateView;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 
-/** {@code GET /runs?offset=&limit=&status=}: runs, most recently updated first, paged. */
+/**
+ * <pre>
+ * GET /runs?offset=&amp;limit=&amp;status=&amp;q=   runs, most recently updated first, paged; q: words the run id or goal holds
+ * GET /runs/&lt;run_id&gt;/summary             the whole run folded: events by type, tokens by step, tool latency, reasons
+ * </pre>
+ * A row says whether the run is live (running, and its owner process is alive) and, once its log has
+ * been folded (in the background, so that the table never waits on a large log), its policy denials.
+ */
 final class RunRoutes {
 
     private static final List<String> STATUSES = List.of(Snapshot.RUNNING, Snapshot.PAUSED, Snapshot.SUCCEEDED, Snapshot.FAILED);
     static final int GOAL_CHARS = 300;
 
-    private final FreshIndex index;
+    /** A row's denial count is refreshed in the background when older than this. */
+    private static final long ROW_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    RunRoutes(FreshIndex index) {
+    private final Vertx vertx;
+    private final StateView view;
+    private final FreshIndex index;
+    private final RunSummaries summaries;
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+
+    RunRoutes(Vertx vertx, StateView view, FreshIndex index, RunSummaries summaries) {
+        this.vertx = vertx;
+        this.view = view;
         this.index = index;
+        this.summaries = summaries;
     }
 
     void mount(Router router) {
         router.get("/runs").handler(this::runs);
+        router.get("/runs/:runId/summary").handler(this::summary);
+    }
+
+    private void summary(RoutingContext ctx) {
+        String runId = ctx.pathParam("runId");
+        vertx.executeBlocking(() -> view.known(runId) ? Optional.of(summaries.summary(runId)) : Optional.<ObjectNode>empty(), false)
+                .onSuccess(body -> {
+                    if (body.isEmpty()) {
+                        Http.error(ctx, 404, Http.noRun(runId));
+                    } else {
+                        Http.json(ctx, 200, body.get());
+                    }
+                }).onFailure(ctx::fail);
     }
 
     private void runs(RoutingContext ctx) {
@@ -36,11 +73,24 @@ final class RunRoutes {
             throw new Http.BadRequest("status must be one of " + String.join(", ", STATUSES) + ", not '" + Http.abbreviate(status) + "'");
         }
         String wanted = status == null || status.isBlank() ? null : status;
-        index.get().onSuccess(view -> Http.json(ctx, 200, page(view, wanted, offset, limit))).onFailure(ctx::fail);
+        String query = ctx.request().getParam("q");
+        List<String> words = query == null ? List.of() : Arrays.stream(query.toLowerCase(Locale.ROOT).split("\\s+"))
+                .filter(w -> !w.isEmpty()).limit(8).toList();
+        index.get().onSuccess(runs -> {
+            ObjectNode body = page(runs, wanted, words, offset, limit);
+            Http.json(ctx, 200, body);
+            refreshRows(body);
+        }).onFailure(ctx::fail);
     }
 
-    private static ObjectNode page(RunIndex.View index, String wanted, long offset, int limit) {
-        List<Snapshot> all = wanted == null ? index.runs() : index.runs().stream().filter(s -> wanted.equals(s.status())).toList();
+    private static boolean matches(Snapshot s, List<String> words) {
+        String text = ((s.runId() == null ? "" : s.runId()) + "\n" + (s.goal() == null ? "" : s.goal())).toLowerCase(Locale.ROOT);
+        return words.stream().allMatch(text::contains);
+    }
+
+    private ObjectNode page(RunIndex.View index, String wanted, List<String> words, long offset, int limit) {
+        List<Snapshot> all = wanted == null && words.isEmpty() ? index.runs() : index.runs().stream()
+                .filter(s -> wanted == null || wanted.equals(s.status())).filter(s -> words.isEmpty() || matches(s, words)).toList();
         int from = (int) Math.min(offset, all.size());
         int to = Math.min(all.size(), from + limit);
         ObjectNode body = Json.object();
@@ -59,7 +109,30 @@ final class RunRoutes {
         return body;
     }
 
-    private static ObjectNode row(Snapshot s) {
+    /** Folds, one at a time off the event loop, the logs of the rows just served whose counts are missing or old. */
+    private void refreshRows(ObjectNode body) {
+        List<String> stale = new ArrayList<>();
+        long now = System.nanoTime();
+        body.path("runs").forEach(row -> {
+            String id = row.path("run_id").asText();
+            if (summaries.cached(id).map(e -> now - e.checkedNanos() > ROW_REFRESH_NANOS).orElse(true)) {
+                stale.add(id);
+            }
+        });
+        if (stale.isEmpty() || !sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        vertx.executeBlocking(() -> {
+            for (String id : stale) {
+                if (view.known(id)) {
+                    summaries.refresh(id);
+                }
+            }
+            return null;
+        }, false).onComplete(ar -> sweeping.set(false));
+    }
+
+    private ObjectNode row(Snapshot s) {
         ObjectNode row = Json.object().put("run_id", s.runId()).put("status", s.status()).put("current_step", s.currentStep())
                 .put("updated_at", s.updatedAt()).put("created_at", s.createdAt()).put("model", s.model());
         row.put("goal", clip(s.goal()));
@@ -70,7 +143,17 @@ final class RunRoutes {
         if (s.message() != null) {
             row.put("message", clip(s.message()));
         }
+        row.put("live", live(s));
+        summaries.cached(s.runId()).filter(RunSummaries.Entry::folded).ifPresent(e -> {
+            row.put("denials", e.denials());
+            row.put("approval_pending", e.awaitingApproval());
+        });
         return row;
+    }
+
+    /** Running, and the process that runs it is alive: only then is there anything to follow live. */
+    static boolean live(Snapshot s) {
+        return Snapshot.RUNNING.equals(s.status()) && s.pid() != null && ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false);
     }
 
     static String clip(String text) {
