@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class RunRoutes {
 
-    private static final List<String> STATUSES = List.of(Snapshot.RUNNING, Snapshot.PAUSED, Snapshot.SUCCEEDED, Snapshot.FAILED);
+    /** Every status SPEC.md names, the derived {@code interrupted} included. */
+    private static final List<String> STATUSES = List.of(Snapshot.RUNNING, "awaiting_approval", Snapshot.PAUSED, "interrupted",
+            Snapshot.SUCCEEDED, Snapshot.FAILED, "cancelled");
     static final int GOAL_CHARS = 300;
 
     /** A row's denial count is refreshed in the background when older than this. */

@@ -22,8 +22,8 @@ final class StaticAssets {
             + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /** The page's ES modules ({@code app.js} imports the others); the browser loads them as they are. */
-    static final java.util.List<String> MODULES = java.util.List.of("app.js", "dom.js", "api.js", "policy.js", "overview.js", "run.js",
-            "charts.js");
+    static final java.util.List<String> MODULES = java.util.List.of("app.js", "url.js", "dom.js", "api.js", "policy.js", "overview.js",
+            "reason.js", "run.js", "trace.js", "detail.js", "diff.js", "charts.js");
 
     private record Asset(Buffer body, String contentType, String etag) {
     }

@@ -8,14 +8,11 @@ function niceMax(v) {
   return 10 * p;
 }
 
-export function tokensChart(box, events) {
-  const bySteps = new Map();
-  for (const e of events) {
-    if (e.type !== 'model_response' || !e.data || !e.data.usage) continue;
-    bySteps.set(e.data.step, { prompt: e.data.usage.prompt || 0, completion: e.data.usage.completion || 0 });
-  }
-  const steps = [...bySteps.entries()].sort((a, b) => a[0] - b[0]).slice(-40);
-  if (steps.length === 0) { box.replaceChildren(h('div', { class: 'empty', text: 'No model replies in the events shown.' })); return; }
+// Tokens by step over the whole run: `buckets` is the summary's [first step, last step, prompt, completion] list
+// (one step a bar, or a range of steps a bar on a long run).
+export function tokensChart(box, buckets, emptyText) {
+  const steps = (buckets || []).map(([from, to, prompt, completion]) => [from === to ? String(from) : from + '–' + to, { prompt, completion, from }]);
+  if (steps.length === 0) { box.replaceChildren(h('div', { class: 'empty', text: emptyText || 'No model replies yet.' })); return; }
   const W = 560, H = 200, L = 48, B = 22, T = 8, R = 8;
   const max = niceMax(Math.max(...steps.map(([, u]) => u.prompt + u.completion)));
   const bw = (W - L - R) / steps.length;
@@ -33,7 +30,7 @@ export function tokensChart(box, events) {
     g.push(svg('rect', { x, width: w, y: y(u.prompt), height: y(0) - y(u.prompt), class: 'bar-prompt' }, title));
     g.push(svg('rect', { x, width: w, y: y(u.prompt + u.completion), height: y(u.prompt) - y(u.prompt + u.completion), class: 'bar-completion' },
       svg('title', { text: title.textContent })));
-    if (i % labelEvery === 0) g.push(svg('text', { x: x + w / 2, y: H - 6, 'text-anchor': 'middle', text: step }));
+    if (i % labelEvery === 0) g.push(svg('text', { x: x + w / 2, y: H - 6, 'text-anchor': 'middle', text: u.from }));
   });
   box.replaceChildren(svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Tokens per step' }, g));
 }

@@ -1,38 +1,47 @@
-// The overview: status cards, the runs table, tool latency over all runs, MCP endpoints.
+// The overview: status cards, the runs table (searchable, filtered by status, both kept in the URL;
+// each row with the reason at a glance), tool latency over all runs, MCP endpoints.
 import { $, h, fmt, ago, ms, clip, badge, every } from './dom.js';
 import { getJson } from './api.js';
 import { latencyChart } from './charts.js';
+import { reasonCell, shownStatus } from './reason.js';
+import { current, runHref, setParams } from './url.js';
 
-const runs = { offset: 0, limit: 25, status: '' };
+const runs = { offset: 0, limit: 25, status: '', q: '' };
+const COLUMNS = 7;
 
 async function loadRuns() {
   const q = new URLSearchParams({ offset: runs.offset, limit: runs.limit });
   if (runs.status) q.set('status', runs.status);
+  if (runs.q) q.set('q', runs.q);
+  const asked = q.toString();
   let body;
   try {
     body = await getJson('/runs?' + q);
   } catch (e) {
-    $('#runs tbody').replaceChildren(h('tr', { class: 'empty' }, h('td', { colspan: 6, text: 'Cannot load runs: ' + e.message })));
+    $('#runs tbody').replaceChildren(h('tr', { class: 'empty' }, h('td', { colspan: COLUMNS, text: 'Cannot load runs: ' + e.message })));
     return;
   }
-  const rows = body.runs.map((r) => h('tr', {
-    'data-run': r.run_id, tabindex: 0,
-    onclick: () => { location.hash = '#/runs/' + encodeURIComponent(r.run_id); },
-    onkeydown: (ev) => { if (ev.key === 'Enter') location.hash = '#/runs/' + encodeURIComponent(r.run_id); },
-  },
-  h('td', {}, h('a', { href: '#/runs/' + encodeURIComponent(r.run_id), class: 'mono', text: r.run_id })),
-  h('td', {}, badge(r.status)),
-  h('td', { class: 'num', text: fmt(r.current_step) }),
-  h('td', { class: 'num', text: fmt(r.tokens && r.tokens.total) }),
-  h('td', { title: r.updated_at || '', text: ago(r.updated_at) }),
-  h('td', { class: 'goal', title: r.goal || '', text: clip(r.goal, 140) })));
+  if (asked !== new URLSearchParams({ offset: runs.offset, limit: runs.limit, ...(runs.status ? { status: runs.status } : {}),
+    ...(runs.q ? { q: runs.q } : {}) }).toString()) return; // the filter changed meanwhile: a newer answer comes
+  const rows = body.runs.map((r) => {
+    const status = shownStatus(r);
+    return h('tr', { 'data-run': r.run_id, 'data-status': status, onclick: (ev) => { if (ev.target.tagName !== 'A') location.hash = runHref(r.run_id); } },
+      h('td', {}, h('a', { href: runHref(r.run_id), class: 'mono', text: r.run_id })),
+      h('td', {}, badge(status), r.live ? h('span', { class: 'sr-only', text: ' (live)' }) : null),
+      h('td', { class: 'reason-cell' }, reasonCell(r)),
+      h('td', { class: 'num col-step', text: fmt(r.current_step) }),
+      h('td', { class: 'num col-tokens', text: fmt(r.tokens && r.tokens.total) }),
+      h('td', { class: 'col-updated', title: r.updated_at || '', text: ago(r.updated_at) }),
+      h('td', { class: 'goal col-goal', title: r.goal || '', text: clip(r.goal, 140) }));
+  });
   if (rows.length === 0) {
-    rows.push(h('tr', { class: 'empty' }, h('td', { colspan: 6, text: body.total === 0 && !runs.status
-      ? 'No runs yet. Start one with: agent run "GOAL"' : 'No runs on this page.' })));
+    rows.push(h('tr', { class: 'empty' }, h('td', { colspan: COLUMNS, text: body.total === 0 && !runs.status && !runs.q
+      ? 'No runs yet. Start one with: agent run "GOAL"' : runs.q || runs.status ? 'No run matches this search.' : 'No runs on this page.' })));
   }
   $('#runs tbody').replaceChildren(...rows);
   const first = body.total === 0 ? 0 : body.offset + 1;
-  $('#runs-range').textContent = first + '–' + (body.offset + body.runs.length) + ' of ' + fmt(body.total) + ' runs, newest first';
+  $('#runs-range').textContent = first + '–' + (body.offset + body.runs.length) + ' of ' + fmt(body.total) + ' runs'
+    + (runs.q || runs.status ? ' matching' : '') + ', newest first';
   $('#prev').disabled = body.offset === 0;
   $('#next').disabled = body.next_offset === null;
   renderCards(body.counts);
@@ -46,9 +55,9 @@ function renderCards(counts) {
   const card = (cls, label, value) => h('div', { class: 'card ' + cls }, h('div', { class: 'label', text: label }), h('div', { class: 'value', text: fmt(value) }));
   $('#cards').replaceChildren(
     card('running', 'Running', c.running || 0),
-    card('paused', 'Paused', c.paused || 0),
+    card('paused', 'Paused or waiting', (c.paused || 0) + (c.awaiting_approval || 0) + (c.interrupted || 0)),
     card('succeeded', 'Succeeded', c.succeeded || 0),
-    card('failed', 'Failed', c.failed || 0),
+    card('failed', 'Failed', (c.failed || 0) + (c.cancelled || 0)),
     card('', 'Tokens (all runs)', tokens),
     card('', 'Errors', errors));
 }
@@ -100,6 +109,12 @@ export function showOverview() {
   $('#run').hidden = true;
   $('#overview').hidden = false;
   document.title = 'dev-agent dashboard';
+  const { params } = current();
+  runs.q = params.get('q') || '';
+  runs.status = params.get('status') || '';
+  runs.offset = 0;
+  $('#run-search').value = runs.q;
+  $('#status-filter').value = runs.status;
   const refresh = () => { loadMetrics().then(() => loadRuns()); loadMcp(); };
   refresh();
   every(4000, refresh);
@@ -108,5 +123,12 @@ export function showOverview() {
 export function setupOverview() {
   $('#prev').addEventListener('click', () => { runs.offset = Math.max(0, runs.offset - runs.limit); loadRuns(); });
   $('#next').addEventListener('click', () => { runs.offset += runs.limit; loadRuns(); });
-  $('#status-filter').addEventListener('change', (ev) => { runs.status = ev.target.value; runs.offset = 0; loadRuns(); });
+  $('#status-filter').addEventListener('change', (ev) => {
+    runs.status = ev.target.value; runs.offset = 0; setParams({ status: runs.status }); loadRuns();
+  });
+  let timer = null;
+  $('#run-search').addEventListener('input', (ev) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { runs.q = ev.target.value.trim(); runs.offset = 0; setParams({ q: runs.q }); loadRuns(); }, 200);
+  });
 }
