@@ -2,6 +2,11 @@
 # Load measurement of the dashboard: requests per second and p99 latency, with wrk on loopback, for
 #   GET /runs            over 10,000 runs (first page, and a page deep in the list)
 #   GET /logs/<id>       the tail of a 1 GB audit log, and a page from its middle (?from=)
+#   GET /runs/<id>/summary  the whole 1 GB log folded for the run page's charts: the first request
+#                        (which reads the log once), then wrk on the warm one (which reads only what
+#                        was appended since: nothing here)
+#   GET /runs?q=         a search over 10,000 goals
+# and the requests a run page makes when it opens (checkpoint, summary, the latest 400 events), timed with curl.
 # It generates the state (default /tmp/dev-agent-dashboard-load, never inside the repository; kept
 # between runs), starts `agent dashboard` on it, runs wrk and prints the figures.
 #
@@ -52,6 +57,15 @@ log_bytes=$(stat -c %s "$STATE/audit/run-big-log.jsonl")
 last_seq=$(curl -fsS "$base/logs/big-log?limit=1" | grep -o '"last_seq":[0-9]*' | head -1 | cut -d: -f2)
 echo "[load] dashboard pid $dashboard on $base: $total runs; audit log of big-log: $log_bytes bytes, $last_seq events" >&2
 
+# The summary's first request folds the whole log (once per dashboard process); later ones read only what was appended.
+cold=$(curl -fsS -o /dev/null -w '%{time_total}' "$base/runs/big-log/summary")
+read_bytes=$(curl -fsS "$base/runs/big-log/summary" | grep -o '"read_bytes":[0-9]*' | cut -d: -f2)
+echo "[load] GET /runs/big-log/summary: first request $(awk -v t="$cold" 'BEGIN {printf "%.0f ms", t * 1000}') (folds $log_bytes bytes);" \
+  "the next read $read_bytes bytes" >&2
+page_ms=$( { curl -fsS -o /dev/null -w '%{time_total}\n' "$base/checkpoints/big-log"; curl -fsS -o /dev/null -w '%{time_total}\n' "$base/runs/big-log/summary";
+  curl -fsS -o /dev/null -w '%{time_total}\n' "$base/logs/big-log?limit=400"; } | awk '{s += $1} END {printf "%.0f ms", s * 1000}')
+echo "[load] a run page's requests on big-log (checkpoint + summary + 400 events, one after the other): $page_ms" >&2
+
 # One wrk run: prints "requests/s p50 p99 non-2xx".
 measure() {
   local url="$1" out rps p50 p99 bad
@@ -65,7 +79,8 @@ measure() {
 }
 
 printf '\n%-44s %12s %10s %10s %8s\n' "request ($CONNECTIONS connections, $THREADS threads, $DURATION)" "requests/s" "p50" "p99" "non-2xx"
-for target in "/runs?limit=50" "/runs?offset=9000&limit=50" "/logs/big-log?limit=100" "/logs/big-log?from=$((last_seq / 2))&limit=100"; do
+for target in "/runs?limit=50" "/runs?offset=9000&limit=50" "/runs?limit=25&q=module+17" "/logs/big-log?limit=100" \
+    "/logs/big-log?from=$((last_seq / 2))&limit=100" "/logs/big-log?limit=400" "/runs/big-log/summary"; do
   read -r rps p50 p99 bad < <(measure "$base$target")
   printf '%-44s %12s %10s %10s %8s\n' "GET $target" "$rps" "$p50" "$p99" "$bad"
 done
