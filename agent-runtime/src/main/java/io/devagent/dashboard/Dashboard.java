@@ -138,6 +138,7 @@ public final class Dashboard implements AutoCloseable {
         FreshIndex index = new FreshIndex(vertx, view, options.runsMaxAge());
         assets.mount(router);
         new RunRoutes(vertx, view, index, new RunSummaries(view)).mount(router);
+        router.get("/runs/:runId/diff").handler(new DiffRoute(vertx, view)::handle);
         new CheckpointRoutes(vertx, view).mount(router);
         new LogRoutes(vertx, view, options, auth, openStreams).mount(router);
         new MetricsRoutes(vertx, view, index, openStreams::get).mount(router);

@@ -20,7 +20,7 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
     public Policy {
         network = Objects.requireNonNullElseGet(network, () -> new Network(null, null));
         tools = Objects.requireNonNullElseGet(tools, () -> new Tools(null, null, null));
-        files = Objects.requireNonNullElseGet(files, () -> new Files(null, null));
+        files = Objects.requireNonNullElseGet(files, () -> new Files(null, null, null));
         shell = Objects.requireNonNullElseGet(shell, () -> new Shell(null, null, null));
         limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null, null));
         review = Objects.requireNonNullElseGet(review, () -> new Review(null));
@@ -71,11 +71,21 @@ public record Policy(Network network, Tools tools, Files files, Shell shell, Lim
         }
     }
 
-    /** Globs over workspace-relative paths; nothing outside the workspace is ever reachable. */
-    public record Files(List<String> deny, Boolean writable) {
+    /**
+     * Globs over workspace-relative paths; nothing outside the workspace is ever reachable.
+     * {@code deny}: neither read nor written (secrets). {@code readOnly}: read, never written; by
+     * default the repository's history, so that the agent can run {@code git status} or {@code git log}
+     * but never rewrite {@code .git}.
+     */
+    public record Files(List<String> deny, List<String> readOnly, Boolean writable) {
         public Files {
-            deny = deny == null ? List.of(".git/**", "**/.env") : List.copyOf(deny);
+            deny = deny == null ? List.of("**/.env") : List.copyOf(deny);
+            readOnly = readOnly == null ? List.of(".git/**") : List.copyOf(readOnly);
             writable = writable == null ? Boolean.TRUE : writable;
+        }
+
+        public Files(List<String> deny, Boolean writable) {
+            this(deny, null, writable);
         }
     }
 

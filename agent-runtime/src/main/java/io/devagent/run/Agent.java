@@ -22,6 +22,9 @@ import java.util.function.Consumer;
 import io.devagent.state.RunLock;
 import io.devagent.tool.ToolRegistry;
 import io.devagent.tool.Workspace;
+import io.devagent.workspace.Isolation;
+import io.devagent.workspace.WorkspaceException;
+import io.devagent.workspace.WorkspaceRecorder;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -85,9 +88,10 @@ public final class Agent {
             return continueExisting(runId, goal, control, listener);
         }
         String modelName = model.resolveModel();
-        Workspace workspace = workspace();
         prepareState();
         RunLock lock = lock(runId);
+        Isolation.Lease lease = lease(runId, workspace().root(), Optional.empty(), listener);
+        Workspace workspace = workspace(lease);
         try {
             RunJournal journal;
             try {
@@ -98,8 +102,9 @@ public final class Agent {
             }
             RunJournal.Recovered fresh = RunJournal.Recovered.fresh(runId, goal, modelName, workspace.root().toString(),
                     Instant.now().toString());
-            return execute(fresh, journal, workspace, false, control, listener);
+            return execute(fresh, journal, workspace, lease, false, control, listener);
         } finally {
+            closeQuietly(lease);
             closeQuietly(lock);
         }
     }
@@ -146,17 +151,28 @@ public final class Agent {
                 closeQuietly(journal);
                 throw new RunException("run " + runId + " has already finished (succeeded); there is nothing to resume");
             }
-            return execute(recovered, journal, workspace(), true, control, listener);
+            Isolation.Lease lease = lease(runId, workspace().root(), Optional.ofNullable(recovered.workspace()).map(Path::of), listener);
+            try {
+                return execute(recovered, journal, workspace(lease), lease, true, control, listener);
+            } finally {
+                closeQuietly(lease);
+            }
         } finally {
             closeQuietly(lock);
         }
     }
 
-    private RunResult execute(RunJournal.Recovered run, RunJournal journal, Workspace workspace, boolean resumed,
+    private RunResult execute(RunJournal.Recovered run, RunJournal journal, Workspace workspace, Isolation.Lease lease, boolean resumed,
                               RunControl control, RunListener listener) throws RunException, InterruptedException {
         Redactor redactor = redactor();
         try (journal; AuditLog audit = AuditLog.open(config.state().auditLog(run.runId()), run.runId(), redactor);
-             SnapshotWriter snapshots = new SnapshotWriter(checkpoints)) {
+             SnapshotWriter snapshots = new SnapshotWriter(checkpoints);
+             Isolation.Lease turn = awaitTurn(lease, audit, listener);
+             WorkspaceRecorder recorder = "false".equals(config.env().get("AGENT_SNAPSHOTS", "true")) ? WorkspaceRecorder.none()
+                     : WorkspaceRecorder.begin(config.state(), run.runId(), workspace.root())) {
+            if (recorder.problem() != null) {
+                audit.append("error", Json.object().put("kind", "snapshot_unavailable").put("message", recorder.problem()));
+            }
             // Every reload attempt while the run works is on its record, accepted or not.
             Consumer<ReloadResult> onReload = result -> {
                 try {
@@ -178,7 +194,8 @@ public final class Agent {
                 holder.addListener(onReload);
             }
             try {
-                RunLoop loop = new RunLoop(run, journal, audit, snapshots, workspace, model, tools, metrics, config, redactor, control, listener);
+                RunLoop loop = new RunLoop(run, journal, audit, snapshots, workspace, model, tools, metrics, config, redactor, control, listener,
+                        recorder);
                 return loop.run(resumed);
             } finally {
                 if (holder != null) {
@@ -197,6 +214,35 @@ public final class Agent {
     private Redactor redactor() {
         Policy policy = config.policy().get();
         return Redactor.from(config.env(), policy.redact()).withSecrets(tools.secrets());
+    }
+
+    /** Where the run works: the workspace, or a worktree of its own while another run of this process writes it. */
+    private Isolation.Lease lease(String runId, Path workspace, Optional<Path> recorded, RunListener listener) throws RunException {
+        try {
+            return Isolation.claim(config.state(), runId, workspace, recorded, note -> listener.progress(0, 0, note));
+        } catch (WorkspaceException e) {
+            throw new RunException(e.getMessage());
+        }
+    }
+
+    /** A run that must wait for another's writes says so (progress and audit), then waits. */
+    private static Isolation.Lease awaitTurn(Isolation.Lease lease, AuditLog audit, RunListener listener)
+            throws IOException, InterruptedException {
+        Optional<String> waiting = lease.waiting();
+        if (waiting.isPresent()) {
+            listener.progress(0, 0, waiting.get());
+            audit.append("workspace_wait", Json.object().put("message", waiting.get()));
+        }
+        lease.await();
+        return lease;
+    }
+
+    private Workspace workspace(Isolation.Lease lease) throws RunException {
+        try {
+            return new Workspace(lease.workspace());
+        } catch (IOException e) {
+            throw new RunException("the workspace " + lease.workspace() + " cannot be used: " + e.getMessage());
+        }
     }
 
     private Workspace workspace() throws RunException {

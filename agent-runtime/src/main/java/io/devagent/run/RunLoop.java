@@ -31,6 +31,7 @@ import io.devagent.tool.ToolException;
 import io.devagent.tool.ToolRegistry;
 import io.devagent.tool.ToolResult;
 import io.devagent.tool.Workspace;
+import io.devagent.workspace.WorkspaceRecorder;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,7 @@ final class RunLoop {
     private final Conversation conversation;
     private final Reviewer reviewer;
     private final CrashPoints crash;
+    private final WorkspaceRecorder recorder;
 
     private int step;
     private Tokens tokens;
@@ -97,7 +99,8 @@ final class RunLoop {
 
     RunLoop(RunJournal.Recovered run, RunJournal journal, AuditLog audit, SnapshotWriter snapshots, Workspace workspace,
             ChatModel client, ToolRegistry tools, Metrics metrics, AgentConfig config, Redactor redactor, RunControl control,
-            RunListener listener) {
+            RunListener listener, WorkspaceRecorder recorder) {
+        this.recorder = recorder;
         this.runId = run.runId();
         this.goal = run.goal();
         this.model = client.settings().model().orElse(run.model());
@@ -379,6 +382,7 @@ final class RunLoop {
                 result = ToolResult.failed("refused: the policy does not allow the tool " + call.name());
             } else {
                 EffectJournal effects = effect -> {
+                    recorder.beforeEffect(); // the previous step's workspace snapshot is complete before this effect
                     try {
                         journal.intent(attempt, index, call.name(), effectJson(effect));
                     } catch (IOException e) {
@@ -487,6 +491,7 @@ final class RunLoop {
         }
         crash.at("after_step_commit");
         step = committed;
+        recorder.stepCommitted(committed); // a step with side effects: its workspace snapshot, taken behind the run
         conversation.addAll(all);
         notes.clear();
         stepFiles.clear();

@@ -32,6 +32,10 @@ final class FileAccess {
         if (real.equals(ctx.workspace().root())) {
             throw ToolException.badArguments("'" + path + "' is the workspace itself; give a file path");
         }
+        String rel = ctx.workspace().relative(real);
+        if (Globs.matchesPath(ctx.policy().files().readOnly(), rel)) {
+            throw ToolException.denied("refused '" + path + "': the policy makes " + rel + " read-only (files.readOnly)");
+        }
         return real;
     }
 

@@ -48,7 +48,7 @@ public final class RunShellTool implements Tool {
             throw ToolException.denied("refused: the policy denies this command (shell.deny: " + deniedBy + ")");
         }
         List<String> argv = ShellSandbox.commandLine(command, ctx.workspace().root(), ctx.policy().network().allowed(),
-                ctx.policy().files().deny(), ctx.env());
+                ctx.policy().files(), ctx.env());
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(ctx.workspace().root().toFile())
                 .redirectErrorStream(true)

@@ -71,7 +71,9 @@ public final class SearchFilesTool implements Tool {
                     if (Thread.currentThread().isInterrupted()) {
                         return FileVisitResult.TERMINATE;
                     }
-                    return !dir.equals(start) && FileAccess.denied(ctx, ctx.workspace().relative(dir))
+                    // A repository's history is readable, but its packed objects are noise to a text search.
+                    return !dir.equals(start) && (FileAccess.denied(ctx, ctx.workspace().relative(dir))
+                            || dir.getFileName().toString().equals(".git"))
                             ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                 }
 

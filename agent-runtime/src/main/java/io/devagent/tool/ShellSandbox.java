@@ -31,7 +31,8 @@ public final class ShellSandbox {
     }
 
     /** The command line that runs {@code command} in {@code workspace}, or a refusal the model can read. */
-    static List<String> commandLine(String command, Path workspace, boolean networkAllowed, List<String> deniedFiles, Environment env)
+    static List<String> commandLine(String command, Path workspace, boolean networkAllowed, io.devagent.policy.Policy.Files files,
+                                    Environment env)
             throws ToolException {
         String mode = env.get("AGENT_SHELL_SANDBOX", "auto");
         if (mode.equals("none")) {
@@ -73,8 +74,13 @@ public final class ShellSandbox {
         }
         String ws = workspace.toString();
         argv.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--bind", ws, ws));
+        ProtectedPaths paths = ProtectedPaths.of(workspace, files);
+        // The policy's read-only paths (.git by default) are mounted read-only: `git log` works, `git commit` cannot write.
+        for (Path readOnly : paths.readOnly()) {
+            argv.addAll(List.of("--ro-bind", readOnly.toString(), readOnly.toString()));
+        }
         // The policy's denied files are hidden inside the sandbox too, so `cat .env` through the shell finds nothing.
-        for (Path denied : deniedPaths(workspace, deniedFiles)) {
+        for (Path denied : paths.denied()) {
             if (Files.isDirectory(denied, LinkOption.NOFOLLOW_LINKS)) {
                 argv.addAll(List.of("--tmpfs", denied.toString()));
             } else if (!Files.isSymbolicLink(denied)) {
@@ -87,46 +93,6 @@ public final class ShellSandbox {
                 "--setenv", "TMPDIR", "/tmp",
                 shell(), "-c", command));
         return argv;
-    }
-
-    /** The existing workspace paths the policy's {@code files.deny} globs match (the topmost of each subtree). */
-    static List<Path> deniedPaths(Path workspace, List<String> globs) {
-        List<Path> denied = new ArrayList<>();
-        if (globs.isEmpty()) {
-            return denied;
-        }
-        try {
-            Files.walkFileTree(workspace, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    if (!dir.equals(workspace) && Globs.matchesPath(globs, relative(workspace, dir))) {
-                        denied.add(dir);
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (Globs.matchesPath(globs, relative(workspace, file))) {
-                        denied.add(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException ignored) {
-            // an unreadable subtree cannot be read from the sandbox either
-        }
-        return denied;
-    }
-
-    private static String relative(Path workspace, Path path) {
-        return workspace.relativize(path).toString().replace('\\', '/');
     }
 
     /** The environment for an unconfined command: the runtime's, without secrets. */

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         description = "dev-agent: an autonomous software development agent for local models.%n"
                 + "Durable (checkpointed runs), bounded (one policy), accountable (hash-chained audit).",
         subcommands = {RunCommand.class, CheckpointsCommand.class, AuditCommand.class, PoliciesCommand.class, ArchiveCommand.class, McpCommand.class, DashboardCommand.class,
+                DiffCommand.class, RevertCommand.class, ApplyCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 done, 1 the run failed, 2 bad usage, 3 cannot reach the model or the cluster, 130/143 paused by SIGINT/SIGTERM."})
 public final class AgentCommand implements Runnable {
