@@ -1,6 +1,9 @@
 package io.devagent.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.checkpoint.Snapshot;
+import io.devagent.json.Json;
 import io.devagent.run.RunResult;
 import io.devagent.state.StateView;
 import org.junit.jupiter.api.AfterEach;
@@ -12,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -77,6 +82,7 @@ class DashboardBrowserTest {
                    "status": {"state": "down", "error": "exited with code 1"}}
                 ]}
                 """);
+        writeWaitingAndInterruptedRuns();
         StateView view = runs.view();
         RealRuns.Live toPause = runs.live("run-paused", "Wait for a person", 400);
         io.devagent.testkit.Await.until("the run to pause's first checkpoint", view.state().checkpoints(), WAIT,
@@ -86,6 +92,46 @@ class DashboardBrowserTest {
         io.devagent.testkit.Await.until("the live run's first checkpoint", view.state().checkpoints(), WAIT,
                 () -> view.run("live-run").isPresent());
         dashboard = Dashboard.start(view, DashboardOptions.defaults().withPort(0).withToken(Optional.of(TOKEN)));
+    }
+
+    /**
+     * Two runs in states that the approval and self-healing work brings about, written by the snapshot
+     * and audit writers: one waiting for a person's answer on a write, one running whose process died
+     * after its history was compacted.
+     */
+    private void writeWaitingAndInterruptedRuns() throws Exception {
+        String earlier = Instant.now().minusSeconds(120).toString();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        ObjectNode usage = Json.object().put("prompt", 300).put("completion", 40).put("total", 340);
+        runs.written(new Snapshot("run-interrupted", "Refactor the parser", "running", 2, earlier, earlier, "scripted-model",
+                runs.workspace.toString(), new Snapshot.Tokens(600, 80, 680), null, null, null, "read_file", 2048, gone.pid()), List.of(
+                Map.entry("run_started", Json.object().put("goal", "Refactor the parser").put("model", "scripted-model")),
+                Map.entry("model_request", Json.object().put("step", 1).put("messages", 2)),
+                Map.entry("model_response", response(1, "c1", "read_file", usage)),
+                Map.entry("tool_call", Json.object().put("step", 1).put("id", "c1").put("name", "read_file").put("arguments", "{\"path\":\"README.md\"}")),
+                Map.entry("tool_result", Json.object().put("step", 1).put("id", "c1").put("name", "read_file").put("ok", true)
+                        .put("duration_ms", 0.4).put("output_bytes", 40).put("output", "# Demo")),
+                Map.entry("checkpoint", Json.object().put("step", 1).put("tokens", 340)),
+                Map.entry("compaction", Json.object().put("step", 2).put("messages_before", 40).put("messages_after", 6)),
+                Map.entry("model_request", Json.object().put("step", 2).put("messages", 6))));
+        ObjectNode call = Json.object().put("step", 1).put("id", "w1").put("name", "write_file")
+                .put("arguments", "{\"path\":\"src/app.py\",\"content\":\"print('hi')\\n\"}");
+        runs.written(new Snapshot("run-waiting", "Fix the greeting", "awaiting_approval", 0, earlier, earlier, "scripted-model",
+                runs.workspace.toString(), new Snapshot.Tokens(300, 40, 340), null, null, null, "write_file", 1024, null), List.of(
+                Map.entry("run_started", Json.object().put("goal", "Fix the greeting").put("model", "scripted-model")),
+                Map.entry("model_request", Json.object().put("step", 1).put("messages", 2)),
+                Map.entry("model_response", response(1, "w1", "write_file", usage)),
+                Map.entry("tool_call", call.deepCopy()),
+                Map.entry("approval_requested", call.deepCopy())));
+    }
+
+    /** A model_response event as the run loop writes it: one tool call asked for. */
+    private static ObjectNode response(int step, String callId, String tool, ObjectNode usage) {
+        ObjectNode event = Json.object().put("step", step).put("latency_ms", 20);
+        event.putArray("tool_calls").addObject().put("id", callId).put("name", tool);
+        event.set("usage", usage.deepCopy());
+        return event;
     }
 
     @AfterEach
@@ -113,7 +159,7 @@ class DashboardBrowserTest {
         browser.waitFor("the sign-in dialog", WAIT, "return document.querySelector('#login').open;");
         browser.type("#token-input", TOKEN, WAIT);
         browser.click("#login-submit", WAIT);
-        browser.waitFor("the runs table", WAIT, "return document.querySelectorAll('#runs tbody tr[data-run]').length === 6;");
+        browser.waitFor("the runs table", WAIT, "return document.querySelectorAll('#runs tbody tr[data-run]').length === 8;");
     }
 
     private void go(String hash) throws Exception {
@@ -148,6 +194,10 @@ class DashboardBrowserTest {
         assertThat(browser.text("#runs tbody tr[data-run='run-paused'] .badge")).isEqualTo("paused");
         assertThat(browser.text("#runs tbody tr[data-run='run-paused'] .reason-cell")).contains("the test is done with it");
         assertThat(browser.text("#runs tbody tr[data-run='run-alpha'] .reason-cell")).isEmpty();
+        assertThat(browser.text("#runs tbody tr[data-run='run-interrupted'] .badge")).isEqualTo("interrupted");
+        assertThat(browser.text("#runs tbody tr[data-run='run-interrupted'] .reason-cell")).contains("Interrupted");
+        assertThat(browser.text("#runs tbody tr[data-run='run-waiting'] .badge")).isEqualTo("awaiting_approval");
+        assertThat(browser.text("#runs tbody tr[data-run='run-waiting'] .reason-cell")).contains("Awaiting approval");
         // A run that succeeded after three refusals is not a plain "succeeded": its denials show once its log is folded.
         assertThat(browser.text("#runs tbody tr[data-run='run-refused'] .badge")).isEqualTo("succeeded");
         browser.waitFor("the refused run's denial count", WAIT,
@@ -201,19 +251,21 @@ class DashboardBrowserTest {
         assertThat(text("#trace li.step-step[data-step='3'] .model-text")).isEqualTo(
                 "I added CONTRIBUTING.md.\nIt has three steps:\n- fork\n- test\n- send a change");
         // The change: without a recorded snapshot the panel says so, once (the run, then one step).
+        // The change (GET /runs/<id>/diff): the file it added, rendered; then one step's change, and a step that changed nothing.
         browser.waitFor("the change panel", WAIT, "return document.querySelector('#diff .empty-state, #diff .diff-summary, #diff .error') !== null;");
-        String change = text("#diff");
-        if (change.contains("No change recorded")) {
-            assertThat(change).isEqualTo("No change recorded for this run.");
-        } else {
-            assertThat(change).contains("CONTRIBUTING.md").contains("added");
-        }
+        assertThat(text("#diff .diff-summary")).isEqualTo("1 file changed, +5 −0");
+        assertThat(text("#diff .diff-file summary")).contains("added").contains("CONTRIBUTING.md");
+        assertThat(browser.script("return [...document.querySelectorAll('#diff .d-add')].map(l => l.textContent).join('');").asText())
+                .contains("+# Contributing\n").contains("+3. Send a change.\n");
+        browser.click("#trace li.step-step[data-step='2'] .step-diff", WAIT);
+        browser.waitFor("the change of step 2", WAIT, "return document.querySelector('#diff-step').value === '2'"
+                + " && !document.querySelector('#diff').textContent.startsWith('Loading');");
+        assertThat(text("#diff")).isEqualTo("Step 2 changed no file.");
         browser.click("#trace li.step-step[data-step='1'] .step-diff", WAIT);
         browser.waitFor("the change of step 1", WAIT, "return document.querySelector('#diff-step').value === '1'"
-                + " && !document.querySelector('#diff').textContent.startsWith('Loading');");
+                + " && document.querySelector('#diff .diff-summary') !== null;");
         assertThat(browser.script("return location.hash;").asText()).contains("diff=1");
-        assertThat(text("#diff")).satisfiesAnyOf(t -> assertThat(t).isEqualTo("No change recorded for step 1."),
-                t -> assertThat(t).contains("CONTRIBUTING.md"));
+        assertThat(text("#diff")).contains("CONTRIBUTING.md");
         browser.screenshot(SHOTS.resolve("dashboard-run-detail.png"));
         noSeriousViolations("a run with its steps open");
 
@@ -253,6 +305,28 @@ class DashboardBrowserTest {
         }
         assertThat(browser.script("return [...document.querySelectorAll('#trace li.step')].pop().textContent;").asText())
                 .contains("Finished").contains("failed after " + limitSteps + " steps");
+
+        // ---- A run whose process died: marked interrupted, not live, its compaction on the step where it happened;
+        // it has no workspace snapshot, and the change panel says so.
+        openRun("run-interrupted");
+        assertThat(text("#run-status")).isEqualTo("interrupted");
+        assertThat(text("#live")).isEqualTo("○ not live: its process is gone");
+        assertThat(text("#run-reason")).contains("Interrupted: the process that ran it (pid");
+        assertThat(text("#trace li.step-step[data-step='2'] .step-head")).contains("compacted");
+        browser.waitFor("the change panel", WAIT, "return document.querySelector('#diff .empty-state') !== null;");
+        assertThat(text("#diff")).isEqualTo("No change recorded for this run.");
+        assertThat(browser.script("return devagent.run.stream === null;").asBoolean()).isTrue();
+        browser.screenshot(SHOTS.resolve("dashboard-run-interrupted.png"));
+
+        // ---- A run waiting for a person: the reason says what to do, the approval shows on its step.
+        openRun("run-waiting");
+        assertThat(text("#run-reason")).contains("Awaiting approval").contains("agent approve run-waiting");
+        assertThat(text("#trace li.step-step[data-step='1'] .step-head")).contains("write_file …").contains("approval");
+        browser.click("#trace li.step-step[data-step='1'] .step-head", WAIT);
+        browser.waitFor("the approval in the step", WAIT, "return document.querySelector(\"#trace .ev[data-type='approval_requested']\") !== null;");
+        assertThat(text("#trace .ev[data-type='approval_requested']")).contains("Approval asked").contains("write_file")
+                .contains("src/app.py");
+        browser.screenshot(SHOTS.resolve("dashboard-run-waiting.png"));
 
         // ---- An unknown run: one clear message, nothing of the run before it.
         go("#/runs/no-such-run");

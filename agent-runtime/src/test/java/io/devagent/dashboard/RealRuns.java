@@ -1,5 +1,10 @@
 package io.devagent.dashboard;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.audit.AuditLog;
+import io.devagent.audit.Redactor;
+import io.devagent.checkpoint.Checkpoints;
+import io.devagent.checkpoint.Snapshot;
 import io.devagent.config.Environment;
 import io.devagent.model.ModelSettings;
 import io.devagent.policy.Policy;
@@ -135,6 +140,22 @@ final class RealRuns implements AutoCloseable {
             }
         });
         return new Live(runId, control, result);
+    }
+
+    /**
+     * A run in a state that other parts of the runtime bring about (a run waiting for a person's
+     * answer, one whose process died, one whose history was compacted): its snapshot and its audit
+     * events written by the classes that write them, for the readers to show.
+     */
+    void written(Snapshot snapshot, List<Map.Entry<String, ObjectNode>> events) throws Exception {
+        Files.createDirectories(state.checkpointDir(snapshot.runId()));
+        new Checkpoints(state).writeSnapshot(snapshot);
+        try (AuditLog audit = AuditLog.open(state.auditLog(snapshot.runId()), snapshot.runId(), Redactor.none())) {
+            for (Map.Entry<String, ObjectNode> event : events) {
+                audit.append(event.getKey(), event.getValue());
+            }
+            audit.sync();
+        }
     }
 
     StateView view() {

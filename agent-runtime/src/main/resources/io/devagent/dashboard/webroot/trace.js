@@ -53,7 +53,7 @@ function facts(g) {
       case 'model_response':
         f.tokens += (d.usage && d.usage.total) || 0;
         f.latency += d.latency_ms || 0;
-        if (!(d.tool_calls || []).length) f.answer = d.content || '';
+        if (!(d.tool_calls || []).length && d.content) f.answer = d.content;
         break;
       case 'tool_call': f.calls.push({ id: d.id, name: d.name || '?' }); break;
       case 'tool_result': f.results.set(d.id, d); f.latency += d.duration_ms || 0; break;
