@@ -1,7 +1,6 @@
 package io.devagent.dashboard;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.devagent.audit.AuditReader;
 import io.devagent.state.StateView;
 
 import java.io.IOException;
@@ -21,6 +20,8 @@ final class RunSummaries {
 
     private static final int MAX_RUNS = 1024;
     private static final int CHUNK_BYTES = 8 * 1024 * 1024;
+    /** A request folds at most this much; a larger backlog is answered as partial ("complete": false) and goes on at the next. */
+    static final long BUDGET_BYTES = 256L * 1024 * 1024;
 
     private final StateView view;
     private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true) {
@@ -39,6 +40,7 @@ final class RunSummaries {
         private volatile long denials;
         private volatile boolean awaiting;
         private volatile boolean folded;
+        private boolean complete;
 
         /** Policy denials in the log as far as it was read; {@link #folded()} says whether it has been read at all. */
         long denials() {
@@ -58,17 +60,27 @@ final class RunSummaries {
         }
     }
 
+    private final long budget;
+
     RunSummaries(StateView view) {
+        this(view, BUDGET_BYTES);
+    }
+
+    RunSummaries(StateView view, long budget) {
         this.view = view;
+        this.budget = budget;
     }
 
     /** The run's summary, brought up to date with its log (blocking: call it off the event loop). */
     ObjectNode summary(String runId) throws IOException {
         Entry entry = entry(runId);
         synchronized (entry) {
-            long readBytes = catchUp(runId, entry);
+            long readBytes = catchUp(runId, entry, budget);
             ObjectNode out = entry.summary.toJson();
-            out.put("run_id", runId).put("audit_log", entry.logPresent).put("read_bytes", readBytes).put("log_bytes", entry.offset);
+            out.put("run_id", runId).put("audit_log", entry.logPresent).put("read_bytes", readBytes).put("read_to", entry.offset)
+                    .put("complete", entry.complete);
+            java.nio.file.Path log = view.state().auditLog(runId);
+            out.put("log_bytes", entry.logPresent && Files.exists(log) ? Files.size(log) : 0);
             out.put("archived", !entry.logPresent && Files.isDirectory(view.state().archive()) && view.exists(runId));
             return out;
         }
@@ -78,7 +90,7 @@ final class RunSummaries {
     void refresh(String runId) throws IOException {
         Entry entry = entry(runId);
         synchronized (entry) {
-            catchUp(runId, entry);
+            catchUp(runId, entry, budget);
         }
     }
 
@@ -95,27 +107,30 @@ final class RunSummaries {
         }
     }
 
-    /** Folds the lines appended since the last read; returns how many bytes it read. */
-    private long catchUp(String runId, Entry entry) throws IOException {
+    /** Folds the lines appended since the last read, at most about {@code budget} bytes; returns how many bytes it read. */
+    private long catchUp(String runId, Entry entry, long budget) throws IOException {
         long start = entry.offset;
         entry.logPresent = Files.exists(view.state().auditLog(runId));
-        while (true) {
-            AuditReader.Chunk chunk = view.auditSince(runId, entry.offset, CHUNK_BYTES);
-            if (chunk.nextOffset() < 0) {
+        entry.complete = false;
+        while (entry.offset - start < budget) {
+            RunSummary summary = entry.summary;
+            int chunk = (int) Math.max(1, Math.min(CHUNK_BYTES, budget - (entry.offset - start)));
+            long next = view.auditScan(runId, entry.offset, chunk, summary::add);
+            if (next < 0) {
                 // Shorter than what was read, or gone: start over from whatever is there now.
                 entry.summary = new RunSummary();
                 entry.offset = 0;
                 start = 0;
                 if (!entry.logPresent) {
+                    entry.complete = true;
                     break;
                 }
                 continue;
             }
-            for (AuditReader.Event event : chunk.events()) {
-                entry.summary.add(event.line());
-            }
-            entry.offset = chunk.nextOffset();
-            if (!chunk.more() || chunk.events().isEmpty()) {
+            boolean progressed = next > entry.offset;
+            entry.offset = next;
+            if (!progressed) {
+                entry.complete = true;
                 break;
             }
         }

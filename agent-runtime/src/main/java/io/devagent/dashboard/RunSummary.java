@@ -56,9 +56,15 @@ final class RunSummary {
     }
 
     void add(String line) {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        add(bytes, 0, bytes.length);
+    }
+
+    /** Folds one line, {@code bytes[from, to)}. */
+    void add(byte[] bytes, int from, int to) {
         Fields f;
         try {
-            f = parse(line);
+            f = parse(bytes, from, to);
         } catch (IOException e) {
             f = new Fields();
             f.type = "unreadable";
@@ -119,9 +125,9 @@ final class RunSummary {
         lastWord = text;
     }
 
-    private static Fields parse(String line) throws IOException {
+    private static Fields parse(byte[] bytes, int from, int to) throws IOException {
         Fields f = new Fields();
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(line)) {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(bytes, from, to - from)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not an object");
             }
@@ -134,7 +140,9 @@ final class RunSummary {
                     case "seq" -> f.seq = p.getValueAsLong();
                     case "data" -> {
                         if (value == JsonToken.START_OBJECT) {
-                            data(p, f);
+                            if (data(p, f)) {
+                                return f; // all this event's fields are in: the rest of the line (outputs, arguments, hashes) is not read
+                            }
                         } else {
                             p.skipChildren();
                         }
@@ -146,7 +154,24 @@ final class RunSummary {
         return f;
     }
 
-    private static void data(JsonParser p, Fields f) throws IOException {
+    /**
+     * Whether the fields read so far are all that this event's type needs (the writer puts {@code type}
+     * before {@code data}, and the small fields before the large ones). A type that needs a field that
+     * may be absent, or comes last, is read to the end.
+     */
+    private static boolean complete(Fields f) {
+        if (f.type == null) {
+            return false;
+        }
+        return switch (f.type) {
+            case "tool_result" -> f.name != null && f.ok != null && f.duration >= 0;
+            case "model_request", "tool_call", "review", "checkpoint", "compaction", "approval_requested", "approval_answered" -> f.step >= 0;
+            default -> false;
+        };
+    }
+
+    /** Reads the data object's fields; true when it stopped early because {@link #complete} said so. */
+    private static boolean data(JsonParser p, Fields f) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -177,7 +202,11 @@ final class RunSummary {
                 }
                 default -> p.skipChildren();
             }
+            if (complete(f)) {
+                return true;
+            }
         }
+        return false;
     }
 
     long lastSeq() {

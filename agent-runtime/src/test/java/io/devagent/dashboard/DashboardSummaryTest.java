@@ -138,6 +138,28 @@ class DashboardSummaryTest {
     }
 
     @Test
+    void aLogLargerThanARequestsBudgetIsFoldedOverSeveralRequestsToTheSameSummary() throws Exception {
+        JsonNode whole = new RunSummaries(runs.view()).summary("run-limit");
+        assertThat(whole.path("complete").asBoolean()).isTrue();
+        RunSummaries small = new RunSummaries(runs.view(), 2048);
+        long size = Files.size(runs.auditLog("run-limit"));
+        JsonNode partial = small.summary("run-limit");
+        assertThat(partial.path("complete").asBoolean()).isFalse();
+        assertThat(partial.path("read_to").asLong()).isLessThan(size);
+        assertThat(partial.path("log_bytes").asLong()).isEqualTo(size);
+        int requests = 1;
+        while (!partial.path("complete").asBoolean()) {
+            partial = small.summary("run-limit");
+            assertThat(partial.path("read_bytes").asLong()).as("one line past the budget at most").isLessThanOrEqualTo(2048 + 4096);
+            assertThat(++requests).as("requests to fold the log").isLessThan(1000);
+        }
+        assertThat(requests).isGreaterThan(2);
+        for (String field : List.of("events", "last_seq", "steps", "types", "tokens", "tools", "denials", "last_word")) {
+            assertThat(partial.path(field)).as(field).isEqualTo(whole.path(field));
+        }
+    }
+
+    @Test
     void theRunsTableSearchesGoalsAndSaysLiveAndDenials() throws Exception {
         assertThat(ids(get("/runs?q=newcomer", 200))).containsExactly("run-a");
         assertThat(ids(get("/runs?q=BUILD+clean", 200))).containsExactly("run-refused");

@@ -108,12 +108,16 @@ async function loadSummary(id) {
   R.summary = sum;
   const buckets = (sum.tokens && sum.tokens.by_step) || [];
   const perBar = buckets.length && buckets.some(([a, b]) => b > a);
+  // A very long log is folded over several requests: until then the charts cover the part read so far, and say so.
+  const reading = sum.complete === false;
+  const part = reading ? ' (reading the log: ' + Math.floor(100 * sum.read_to / Math.max(1, sum.log_bytes)) + ' % so far)' : '';
   $('#tokens-scope').textContent = 'Whole run: ' + fmt(sum.steps) + ' steps, ' + fmt(sum.tokens ? sum.tokens.total : 0) + ' tokens'
-    + (perBar ? ' (a bar is a range of steps)' : '');
+    + (perBar ? ' (a bar is a range of steps)' : '') + part;
+  if (reading) setTimeout(() => { if (R.runId === id) loadSummary(id); }, 200);
   tokensChart($('#tokens-chart'), buckets, sum.archived ? 'Archived: the audit log is in the archive.' : 'No model replies yet.');
   const rows = Object.entries(sum.tools || {}).map(([tool, t]) => ({ tool, count: t.count, p50: t.p50_ms, p95: t.p95_ms, max: t.max_ms }));
   const calls = rows.reduce((a, r) => a + r.count, 0);
-  $('#latency-scope').textContent = 'Whole run: ' + fmt(calls) + ' tool calls over ' + fmt(sum.events) + ' events';
+  $('#latency-scope').textContent = 'Whole run: ' + fmt(calls) + ' tool calls over ' + fmt(sum.events) + ' events' + part;
   latencyChart($('#run-latency-chart'), rows, 'No tool calls in this run.');
   renderReason();
   renderTypeFilter();
