@@ -8,6 +8,7 @@ WORKDIR /src
 COPY pom.xml ./
 COPY testkit/pom.xml testkit/
 COPY agent-runtime/pom.xml agent-runtime/
+COPY dashboard/pom.xml dashboard/
 COPY cli/pom.xml cli/
 COPY bench/pom.xml bench/
 COPY operator-api/pom.xml operator-api/

@@ -34,7 +34,7 @@ esac
 jar="$root/cli/target/agent.jar"
 classes="$bench/target/classes"
 if [ ! -f "$jar" ] || [ ! -f "$classes/io/devagent/bench/DashboardLoadState.class" ] || [ ! -f "$bench/target/classpath.txt" ] \
-   || [ -n "$(find "$root/agent-runtime/src/main" "$root/cli/src/main" "$bench/src" -newer "$jar" -print -quit)" ]; then
+   || [ -n "$(find "$root/agent-runtime/src/main" "$root/dashboard/src/main" "$root/cli/src/main" "$bench/src" -newer "$jar" -print -quit)" ]; then
   echo "[load] building the CLI and the bench module..." >&2
   (cd "$root" && mvn -q -B -pl cli,bench -am package -DskipTests) >&2
 fi
