@@ -149,6 +149,9 @@ final class RunRoutes {
         summaries.cached(s.runId()).filter(RunSummaries.Entry::folded).ifPresent(e -> {
             row.put("denials", e.denials());
             row.put("approval_pending", e.awaitingApproval());
+            if (e.archived()) {
+                row.put("archived", true);
+            }
         });
         return row;
     }

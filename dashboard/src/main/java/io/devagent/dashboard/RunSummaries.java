@@ -41,6 +41,7 @@ final class RunSummaries {
         private volatile boolean awaiting;
         private volatile boolean folded;
         private boolean complete;
+        private volatile boolean archived;
 
         /** Policy denials in the log as far as it was read; {@link #folded()} says whether it has been read at all. */
         long denials() {
@@ -53,6 +54,11 @@ final class RunSummaries {
 
         boolean folded() {
             return folded;
+        }
+
+        /** Its audit log has gone to the archive (rotated away by {@code agent archive}). */
+        boolean archived() {
+            return archived;
         }
 
         long checkedNanos() {
@@ -81,7 +87,7 @@ final class RunSummaries {
                     .put("complete", entry.complete);
             java.nio.file.Path log = view.state().auditLog(runId);
             out.put("log_bytes", entry.logPresent && Files.exists(log) ? Files.size(log) : 0);
-            out.put("archived", !entry.logPresent && Files.isDirectory(view.state().archive()) && view.exists(runId));
+            out.put("archived", entry.archived);
             return out;
         }
     }
@@ -134,6 +140,7 @@ final class RunSummaries {
                 break;
             }
         }
+        entry.archived = !entry.logPresent && Files.isDirectory(view.state().archive()) && view.exists(runId);
         entry.denials = entry.summary.denials();
         entry.awaiting = entry.summary.awaitingApproval();
         entry.folded = true;

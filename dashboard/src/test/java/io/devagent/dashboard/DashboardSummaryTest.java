@@ -135,6 +135,14 @@ class DashboardSummaryTest {
         assertThat(archived.path("archived").asBoolean()).isTrue();
         assertThat(archived.path("events").asLong()).isZero();
         assertThat(archived.path("denials").asInt()).isZero();
+        JsonNode row = null;
+        for (JsonNode r : get("/runs", 200).path("runs")) {
+            if (r.path("run_id").asText().equals("run-a")) {
+                row = r;
+            }
+        }
+        assertThat(row).isNotNull();
+        assertThat(row.path("archived").asBoolean()).as("the runs table marks it: " + row).isTrue();
     }
 
     @Test

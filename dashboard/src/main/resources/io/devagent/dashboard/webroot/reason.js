@@ -37,7 +37,7 @@ export function reasons(run, summary) {
     out.push({ kind: 'denied', text: fmt(denials) + (denials === 1 ? ' call' : ' calls') + ' refused by policy'
       + (summary && summary.last_denial ? ' · last: ' + summary.last_denial : '') });
   }
-  if (summary && summary.archived) out.push({ kind: 'archived', text: 'Archived: its audit log was moved to the archive' });
+  if ((summary && summary.archived) || run.archived) out.push({ kind: 'archived', text: 'Archived: its audit log was moved to the archive' });
   return out;
 }
 
