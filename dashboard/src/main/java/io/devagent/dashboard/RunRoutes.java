@@ -85,19 +85,65 @@ final class RunRoutes {
         }).onFailure(ctx::fail);
     }
 
-    private static boolean matches(Snapshot s, List<String> words) {
-        String text = ((s.runId() == null ? "" : s.runId()) + "\n" + (s.goal() == null ? "" : s.goal())).toLowerCase(Locale.ROOT);
-        return words.stream().allMatch(text::contains);
+    /** Each run's id and goal in lower case, built once per index view (not per request): a search is then a scan of strings. */
+    private record Haystacks(RunIndex.View view, String[] texts) {
+        static Haystacks of(RunIndex.View view) {
+            String[] texts = new String[view.runs().size()];
+            for (int i = 0; i < texts.length; i++) {
+                Snapshot s = view.runs().get(i);
+                texts[i] = ((s.runId() == null ? "" : s.runId()) + "\n" + (s.goal() == null ? "" : s.goal())).toLowerCase(Locale.ROOT);
+            }
+            return new Haystacks(view, texts);
+        }
+    }
+
+    private volatile Haystacks haystacks;
+
+    /** The runs that match, counted; only those of the page asked for are kept (a search never builds a list of thousands). */
+    private record Found(int total, List<Snapshot> page) {
+    }
+
+    private Found search(RunIndex.View index, String wanted, List<String> words, long offset, int limit) {
+        Haystacks texts = haystacks;
+        if (!words.isEmpty() && (texts == null || texts.view() != index)) {
+            texts = Haystacks.of(index);
+            haystacks = texts;
+        }
+        List<Snapshot> page = new ArrayList<>(Math.min(limit, 64));
+        List<Snapshot> all = index.runs();
+        int total = 0;
+        outer:
+        for (int i = 0; i < all.size(); i++) {
+            Snapshot s = all.get(i);
+            if (wanted != null && !wanted.equals(s.status())) {
+                continue;
+            }
+            for (String word : words) {
+                if (!texts.texts()[i].contains(word)) {
+                    continue outer;
+                }
+            }
+            if (total >= offset && page.size() < limit) {
+                page.add(s);
+            }
+            total++;
+        }
+        return new Found(total, page);
     }
 
     private ObjectNode page(RunIndex.View index, String wanted, List<String> words, long offset, int limit) {
-        List<Snapshot> all = wanted == null && words.isEmpty() ? index.runs() : index.runs().stream()
-                .filter(s -> wanted == null || wanted.equals(s.status())).filter(s -> words.isEmpty() || matches(s, words)).toList();
-        int from = (int) Math.min(offset, all.size());
-        int to = Math.min(all.size(), from + limit);
+        Found found;
+        if (wanted == null && words.isEmpty()) {
+            List<Snapshot> all = index.runs();
+            int from = (int) Math.min(offset, all.size());
+            found = new Found(all.size(), all.subList(from, Math.min(all.size(), from + limit)));
+        } else {
+            found = search(index, wanted, words, offset, limit);
+        }
+        long to = Math.min(found.total(), offset + found.page().size());
         ObjectNode body = Json.object();
-        body.put("total", all.size()).put("offset", offset).put("limit", limit);
-        if (to < all.size()) {
+        body.put("total", found.total()).put("offset", offset).put("limit", limit);
+        if (to < found.total()) {
             body.put("next_offset", to);
         } else {
             body.putNull("next_offset");
@@ -105,7 +151,7 @@ final class RunRoutes {
         body.set("counts", Json.MAPPER.valueToTree(index.counts()));
         body.put("indexed_ms_ago", TimeUnit.NANOSECONDS.toMillis(index.ageNanos(System.nanoTime())));
         ArrayNode runs = body.putArray("runs");
-        for (Snapshot s : all.subList(from, to)) {
+        for (Snapshot s : found.page()) {
             runs.add(row(s));
         }
         return body;

@@ -22,6 +22,7 @@ final class RunSummaries {
     private static final int CHUNK_BYTES = 8 * 1024 * 1024;
     /** A request folds at most this much; a larger backlog is answered as partial ("complete": false) and goes on at the next. */
     static final long BUDGET_BYTES = 256L * 1024 * 1024;
+    private static final long ROW_BUDGET_BYTES = 32L * 1024 * 1024;
 
     private final StateView view;
     private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true) {
@@ -92,11 +93,14 @@ final class RunSummaries {
         }
     }
 
-    /** Brings the run's counts up to date (blocking), for the runs table. */
+    /**
+     * Brings the run's counts up to date (blocking), for the runs table, reading at most 32 MB: a very
+     * large log is folded a slice per sweep, so the table's background work stays small and even.
+     */
     void refresh(String runId) throws IOException {
         Entry entry = entry(runId);
         synchronized (entry) {
-            catchUp(runId, entry, budget);
+            catchUp(runId, entry, Math.min(budget, ROW_BUDGET_BYTES));
         }
     }
 
@@ -118,7 +122,11 @@ final class RunSummaries {
         long start = entry.offset;
         entry.logPresent = Files.exists(view.state().auditLog(runId));
         entry.complete = false;
-        while (entry.offset - start < budget) {
+        if (!entry.logPresent && entry.offset == 0) {
+            // No log (not written yet, or archived): nothing to read, and no failed open per look.
+            entry.complete = true;
+        }
+        while (!entry.complete && entry.offset - start < budget) {
             RunSummary summary = entry.summary;
             int chunk = (int) Math.max(1, Math.min(CHUNK_BYTES, budget - (entry.offset - start)));
             long next = view.auditScan(runId, entry.offset, chunk, summary::add);
