@@ -85,15 +85,18 @@ final class RunRoutes {
         }).onFailure(ctx::fail);
     }
 
-    /** Each run's id and goal in lower case, built once per index view (not per request): a search is then a scan of strings. */
-    private record Haystacks(RunIndex.View view, String[] texts) {
+    /**
+     * Each run's id and goal in lower case, built once per list of runs (not per request; a refresh that
+     * changed nothing keeps the same list): a search is then a scan of strings.
+     */
+    private record Haystacks(List<Snapshot> runs, String[] texts) {
         static Haystacks of(RunIndex.View view) {
             String[] texts = new String[view.runs().size()];
             for (int i = 0; i < texts.length; i++) {
                 Snapshot s = view.runs().get(i);
                 texts[i] = ((s.runId() == null ? "" : s.runId()) + "\n" + (s.goal() == null ? "" : s.goal())).toLowerCase(Locale.ROOT);
             }
-            return new Haystacks(view, texts);
+            return new Haystacks(view.runs(), texts);
         }
     }
 
@@ -105,7 +108,7 @@ final class RunRoutes {
 
     private Found search(RunIndex.View index, String wanted, List<String> words, long offset, int limit) {
         Haystacks texts = haystacks;
-        if (!words.isEmpty() && (texts == null || texts.view() != index)) {
+        if (!words.isEmpty() && (texts == null || texts.runs() != index.runs())) {
             texts = Haystacks.of(index);
             haystacks = texts;
         }
