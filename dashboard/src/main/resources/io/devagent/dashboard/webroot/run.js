@@ -184,9 +184,9 @@ function renderTrace(autoOpen) {
     result = trace.render(R.events);
   }
   const loaded = R.events.length;
-  let text = fmt(result.steps) + ' steps · ' + fmt(loaded) + ' events loaded'
+  let text = fmt(result.steps) + (result.steps === 1 ? ' step · ' : ' steps · ') + fmt(loaded) + ' events loaded'
     + (loaded ? ' (#' + fmt(R.firstSeq) + '–#' + fmt(R.lastSeq) + ')' : '');
-  if (active) text += ' · ' + fmt(result.matching) + ' match' + (result.matching === 1 ? '' : 'es') + ' the filter in ' + fmt(result.rows) + ' rows';
+  if (active) text += ' · ' + fmt(result.matching) + ' match' + (result.matching === 1 ? '' : 'es') + ' the filter in ' + fmt(result.rows) + (result.rows === 1 ? ' row' : ' rows');
   $('#event-count').textContent = text;
   if (active && result.rows === 0) {
     $('#trace').replaceChildren(h('li', { class: 'empty-state', text: 'No loaded event matches'
