@@ -176,6 +176,52 @@ public final class AuditReader {
         }
     }
 
+    /** Receives one complete line: {@code bytes[from, to)}, without its newline. */
+    @FunctionalInterface
+    public interface LineSink {
+        void line(byte[] bytes, int from, int to);
+    }
+
+    /**
+     * Feeds the complete lines from {@code offset} on, about {@code maxBytes} of them (at least one when
+     * there is one), to {@code sink} as bytes, neither checked nor decoded: for a reader that folds a
+     * whole log and parses only the few fields it needs. Returns the offset after the last line fed, or
+     * −1 when the file is gone or shorter than {@code offset} (rotated away).
+     */
+    public static long scan(Path file, long offset, int maxBytes, LineSink sink) throws IOException {
+        try (FileChannel channel = open(file)) {
+            if (channel == null) {
+                return offset == 0 ? 0 : -1;
+            }
+            long size = channel.size();
+            if (size < offset) {
+                return -1;
+            }
+            if (size == offset) {
+                return offset;
+            }
+            byte[] bytes = read(channel, offset, offset + Math.min(size - offset, Math.max(maxBytes, 1)));
+            int start = 0;
+            for (int i = 0; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    sink.line(bytes, start, i);
+                    start = i + 1;
+                }
+            }
+            if (start == 0) {
+                // One line longer than maxBytes (or one still being written): take it whole if it is complete.
+                long end = completeEnd(channel);
+                if (end <= offset) {
+                    return offset;
+                }
+                byte[] line = readLine(channel, offset, end);
+                sink.line(line, 0, line.length);
+                return offset + line.length + 1;
+            }
+            return offset + start;
+        }
+    }
+
     private static FileChannel open(Path file) throws IOException {
         try {
             return FileChannel.open(file, StandardOpenOption.READ);

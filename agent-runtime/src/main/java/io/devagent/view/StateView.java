@@ -132,6 +132,11 @@ public final class StateView {
         return AuditReader.readFrom(auditFile(runId), offset, maxBytes);
     }
 
+    /** Feeds a run's complete audit lines from {@code offset} on, as bytes, to {@code sink}; see {@link AuditReader#scan}. */
+    public long auditScan(String runId, long offset, int maxBytes, AuditReader.LineSink sink) throws IOException {
+        return AuditReader.scan(state.auditLog(requireValid(runId)), offset, maxBytes, sink);
+    }
+
     /** The main runtime named by {@code agent.pid} when it is alive. */
     public Optional<PidFile.Owner> runtime() {
         return PidFile.live(state.pidFile());

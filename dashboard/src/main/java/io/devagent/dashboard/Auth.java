@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,7 +33,8 @@ import java.util.regex.Pattern;
  */
 final class Auth implements Handler<RoutingContext> {
 
-    static final Set<String> PUBLIC = Set.of("/health", "/", "/index.html", "/app.js", "/approvals.js", "/app.css", "/favicon.svg");
+    static final Set<String> PUBLIC = java.util.stream.Stream.concat(Stream.of("/health", "/", "/index.html", "/app.css", "/favicon.svg",
+            "/approvals.js"), StaticAssets.MODULES.stream().map(module -> "/" + module)).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Pattern FOLLOW_PATH = Pattern.compile("^/logs/([^/]+)$");
     private static final int MAX_TICKETS = 10_000;
 

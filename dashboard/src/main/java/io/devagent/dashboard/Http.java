@@ -46,6 +46,10 @@ final class Http {
         return n;
     }
 
+    static String noRun(String runId) {
+        return "no run with id '" + abbreviate(runId) + "'";
+    }
+
     static String abbreviate(String text) {
         return text.length() > 40 ? text.substring(0, 40) + "…" : text;
     }

@@ -21,6 +21,10 @@ final class StaticAssets {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /** The page's ES modules ({@code app.js} imports the others); the browser loads them as they are. */
+    static final java.util.List<String> MODULES = java.util.List.of("app.js", "url.js", "dom.js", "api.js", "policy.js", "overview.js",
+            "reason.js", "run.js", "trace.js", "detail.js", "diff.js", "charts.js");
+
     private record Asset(Buffer body, String contentType, String etag) {
     }
 
@@ -29,14 +33,18 @@ final class StaticAssets {
     StaticAssets() {
         add("/", "index.html", "text/html; charset=utf-8");
         add("/index.html", "index.html", "text/html; charset=utf-8");
-        add("/app.js", "app.js", "text/javascript; charset=utf-8");
+        for (String module : MODULES) {
+            add("/" + module, module, "text/javascript; charset=utf-8");
+        }
         add("/approvals.js", "approvals.js", "text/javascript; charset=utf-8");
         add("/app.css", "app.css", "text/css; charset=utf-8");
         add("/favicon.svg", "favicon.svg", "image/svg+xml");
     }
 
-    Iterable<String> paths() {
-        return assets.keySet();
+    void mount(io.vertx.ext.web.Router router) {
+        for (String path : assets.keySet()) {
+            router.get(path).handler(this::serve);
+        }
     }
 
     void serve(RoutingContext ctx) {

@@ -112,6 +112,11 @@ final class Chromium implements AutoCloseable {
                 "--user-data-dir=" + profile, "--window-size=" + width + "," + height, "--hide-scrollbars")) {
             args.add(arg);
         }
+        if (width < 500) {
+            // A desktop window is at least 500 px wide: a phone's width is emulated (the viewport, not the window).
+            options.putObject("mobileEmulation").putObject("deviceMetrics").put("width", width).put("height", height).put("pixelRatio", 1.0)
+                    .put("mobile", false).put("touch", false);
+        }
         JsonNode created = call("POST", "/session", caps);
         session = created.path("value").path("sessionId").asText(null);
         assertThat(session).as("a WebDriver session: " + created).isNotNull();
@@ -134,7 +139,11 @@ final class Chromium implements AutoCloseable {
     }
 
     void click(String css, Duration within) throws Exception {
-        command("POST", "/element/" + element(css, within) + "/click", Json.object());
+        String element = element(css, within);
+        // To the middle of the view, as a person scrolls to what they click: a sticky header may cover the top edge.
+        command("POST", "/execute/sync", Json.object().put("script", "arguments[0].scrollIntoView({block: 'center'});")
+                .set("args", Json.array().add(Json.object().put(ELEMENT, element))));
+        command("POST", "/element/" + element + "/click", Json.object());
     }
 
     void type(String css, String text, Duration within) throws Exception {
@@ -178,6 +187,35 @@ final class Chromium implements AutoCloseable {
         JsonNode value = command("POST", "/execute/async", request).path("value");
         assertThat(value.isNull() || value.isMissingNode()).as("waiting for " + what + " (" + within + ")").isFalse();
         return value;
+    }
+
+    /**
+     * Runs an async script: {@code body} calls {@code done(value)} (the last argument WebDriver passes)
+     * when it is finished; its value comes back as JSON.
+     */
+    JsonNode asyncScript(String body, Duration within) throws Exception {
+        command("POST", "/timeouts", Json.object().put("script", within.toMillis()));
+        ObjectNode request = Json.object().put("script", "const done = arguments[arguments.length - 1];\n" + body);
+        request.putArray("args");
+        return command("POST", "/execute/async", request).path("value");
+    }
+
+    /** Presses keys on the keyboard, as a person would, into whatever has the focus (WebDriver key codes: Tab is \uE004, Enter \uE007). */
+    void keys(String keys) throws Exception {
+        ObjectNode actions = Json.object();
+        ObjectNode keyboard = actions.putArray("actions").addObject().put("type", "key").put("id", "keyboard");
+        ArrayNode list = keyboard.putArray("actions");
+        keys.codePoints().forEach(c -> {
+            String key = new String(Character.toChars(c));
+            list.addObject().put("type", "keyDown").put("value", key);
+            list.addObject().put("type", "keyUp").put("value", key);
+        });
+        command("POST", "/actions", actions);
+    }
+
+    /** Resizes the window (the viewport follows: the page is laid out again at that width). */
+    void resize(int width, int height) throws Exception {
+        command("POST", "/window/rect", Json.object().put("width", width).put("height", height));
     }
 
     void screenshot(Path file) throws Exception {

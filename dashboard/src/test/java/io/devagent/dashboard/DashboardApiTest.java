@@ -383,10 +383,22 @@ class DashboardApiTest {
         assertThat(page.getHeader("Content-Type")).startsWith("text/html");
         assertThat(page.getHeader("Content-Security-Policy")).contains("default-src 'none'").contains("script-src 'self'");
         assertThat(page.bodyAsString()).contains("<title>dev-agent dashboard</title>").contains("/app.js").doesNotContain("http://", "https://");
+        assertThat(page.bodyAsString()).contains("<script type=\"module\" src=\"/app.js\">");
+        StringBuilder modules = new StringBuilder();
+        for (String module : StaticAssets.MODULES) {
+            HttpResponse<Buffer> served = get("/" + module);
+            assertThat(served.statusCode()).as(module).isEqualTo(200);
+            assertThat(served.getHeader("Content-Type")).as(module).startsWith("text/javascript");
+            assertThat(served.getHeader("Content-Security-Policy")).as(module).contains("script-src 'self'");
+            modules.append(served.bodyAsString());
+        }
+        // Every module the page imports is served, and none puts state in the page as HTML.
+        assertThat(modules.toString()).contains("EventSource").doesNotContain("innerHTML", "from 'http", "import('http");
+        java.util.regex.Matcher imports = java.util.regex.Pattern.compile("from '\\./([a-z-]+\\.js)'").matcher(modules);
+        while (imports.find()) {
+            assertThat(StaticAssets.MODULES).as("an imported module").contains(imports.group(1));
+        }
         HttpResponse<Buffer> script = get("/app.js");
-        assertThat(script.statusCode()).isEqualTo(200);
-        assertThat(script.getHeader("Content-Type")).startsWith("text/javascript");
-        assertThat(script.bodyAsString()).contains("EventSource").doesNotContain("innerHTML");
         assertThat(get("/app.css").getHeader("Content-Type")).startsWith("text/css");
         HttpResponse<Buffer> cached = await(client.get("/app.js").putHeader("If-None-Match", script.getHeader("ETag")).send());
         assertThat(cached.statusCode()).isEqualTo(304);

@@ -9,7 +9,7 @@ import io.devagent.run.RunControl;
 import io.devagent.run.RunListener;
 import io.devagent.run.RunResult;
 import io.devagent.state.StateDir;
-import io.devagent.state.StateView;
+import io.devagent.view.StateView;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import org.junit.jupiter.api.AfterEach;

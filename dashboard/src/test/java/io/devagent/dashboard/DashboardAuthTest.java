@@ -125,11 +125,13 @@ class DashboardAuthTest {
     void healthAndThePageNeedNoToken() throws Exception {
         Answer health = send(HttpMethod.GET, "/health", null);
         assertThat(health.statusCode()).isEqualTo(200);
-        for (String asset : List.of("/", "/index.html", "/app.js", "/app.css", "/favicon.svg")) {
+        List<String> assets = new java.util.ArrayList<>(List.of("/", "/index.html", "/app.css", "/favicon.svg"));
+        StaticAssets.MODULES.forEach(module -> assets.add("/" + module));
+        for (String asset : assets) {
             assertThat(send(HttpMethod.GET, asset, null).statusCode()).as(asset).isEqualTo(200);
         }
         // The page holds no state: it asks for the token and keeps it in session storage.
-        assertThat(send(HttpMethod.GET, "/app.js", null).bodyAsString()).contains("sessionStorage").contains("'Bearer '");
+        assertThat(send(HttpMethod.GET, "/api.js", null).bodyAsString()).contains("sessionStorage").contains("'Bearer '");
     }
 
     @Test

@@ -1,5 +1,10 @@
 package io.devagent.dashboard;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.devagent.audit.AuditLog;
+import io.devagent.audit.Redactor;
+import io.devagent.checkpoint.Checkpoints;
+import io.devagent.checkpoint.Snapshot;
 import io.devagent.config.Environment;
 import io.devagent.model.ModelSettings;
 import io.devagent.policy.Policy;
@@ -16,11 +21,15 @@ import io.devagent.testkit.ScriptedModelServer.Reply;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * A state directory filled by real runs: {@link Agent} against the scripted model server over HTTP,
@@ -33,6 +42,7 @@ final class RealRuns implements AutoCloseable {
     final StateDir state;
     private final ScriptedModelServer finite;
     private ScriptedModelServer endless;
+    private final List<ScriptedModelServer> others = new ArrayList<>();
 
     RealRuns(Path root) throws IOException {
         this.workspace = Files.createDirectories(root.resolve("workspace"));
@@ -57,10 +67,54 @@ final class RealRuns implements AutoCloseable {
     }
 
     private Agent agent(ScriptedModelServer server) {
-        Environment env = env(server);
         // Live runs go on as long as a test needs them.
-        Policy policy = Policy.defaults().withLimits(new Policy.Limits(100_000, 1_000_000_000L, null));
+        return agent(server, Policy.defaults().withLimits(new Policy.Limits(100_000, 1_000_000_000L, null)));
+    }
+
+    private Agent agent(ScriptedModelServer server, Policy policy) {
+        Environment env = env(server);
         return new Agent(new AgentConfig(StateDir.resolve(Optional.of(stateDir), env), workspace, ModelSettings.from(env), () -> policy, env));
+    }
+
+    private ScriptedModelServer server(Reply... replies) {
+        ScriptedModelServer server = ScriptedModelServer.start().selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS).script(replies);
+        others.add(server);
+        return server;
+    }
+
+    /**
+     * A run that edits: writes a file of several lines, reads a long one (its output is long enough to
+     * be folded), and answers in several lines.
+     */
+    RunResult editing(String runId, String goal) throws Exception {
+        Files.writeString(workspace.resolve("long.txt"), IntStream.rangeClosed(1, 60).mapToObj(i -> "line " + i + " of a long file")
+                .collect(Collectors.joining("\n", "", "\n")));
+        ScriptedModelServer server = server(
+                Reply.toolCall("write_file", "{\"path\":\"CONTRIBUTING.md\",\"content\":\"# Contributing\\n\\n1. Fork.\\n2. Test.\\n3. Send a change.\\n\"}"),
+                Reply.toolCall("read_file", "{\"path\":\"long.txt\"}"),
+                Reply.text("I added CONTRIBUTING.md.\nIt has three steps:\n- fork\n- test\n- send a change"));
+        return agent(server).start(goal, Optional.of(runId), new RunControl(), RunListener.NONE);
+    }
+
+    /** A run that never answers and is stopped by the policy's step limit: failed. */
+    RunResult stepLimit(String runId, String goal, int maxSteps) throws Exception {
+        ScriptedModelServer server = ScriptedModelServer.start();
+        others.add(server);
+        server.whenExhausted(Reply.toolCall("list_files", "{\"path\":\".\"}"));
+        Policy policy = Policy.defaults().withLimits(new Policy.Limits(maxSteps, 1_000_000_000L, null));
+        return agent(server, policy).start(goal, Optional.of(runId), new RunControl(), RunListener.NONE);
+    }
+
+    /** A run whose shell calls the policy refuses, three times, before it answers: it succeeds with three denials. */
+    RunResult refused(String runId, String goal) throws Exception {
+        ScriptedModelServer server = server(
+                Reply.toolCall("run_shell", "{\"command\":\"curl http://example.com\"}"),
+                Reply.toolCall("run_shell", "{\"command\":\"rm -rf build\"}"),
+                Reply.toolCall("run_shell", "{\"command\":\"ls\"}"),
+                Reply.text("The shell is not allowed here; I looked no further."));
+        Policy policy = new Policy(null, new Policy.Tools(List.of("*"), List.of("run_shell")), null, null,
+                new Policy.Limits(50, 1_000_000_000L, null), null, null);
+        return agent(server, policy).start(goal, Optional.of(runId), new RunControl(), RunListener.NONE);
     }
 
     /** A run to its end: two tool steps and an answer. */
@@ -90,6 +144,22 @@ final class RealRuns implements AutoCloseable {
         return new Live(runId, control, result);
     }
 
+    /**
+     * A run in a state that other parts of the runtime bring about (a run waiting for a person's
+     * answer, one whose process died, one whose history was compacted): its snapshot and its audit
+     * events written by the classes that write them, for the readers to show.
+     */
+    void written(Snapshot snapshot, List<Map.Entry<String, ObjectNode>> events) throws Exception {
+        Files.createDirectories(state.checkpointDir(snapshot.runId()));
+        new Checkpoints(state).writeSnapshot(snapshot);
+        try (AuditLog audit = AuditLog.open(state.auditLog(snapshot.runId()), snapshot.runId(), Redactor.none())) {
+            for (Map.Entry<String, ObjectNode> event : events) {
+                audit.append(event.getKey(), event.getValue());
+            }
+            audit.sync();
+        }
+    }
+
     StateView view() {
         return new StateView(state);
     }
@@ -112,5 +182,6 @@ final class RealRuns implements AutoCloseable {
         if (endless != null) {
             endless.close();
         }
+        others.forEach(ScriptedModelServer::close);
     }
 }
