@@ -200,7 +200,7 @@ public final class AuditReader {
             if (size == offset) {
                 return offset;
             }
-            byte[] bytes = read(channel, offset, offset + Math.min(size - offset, Math.max(maxBytes, 1)));
+            byte[] bytes = LineFiles.read(channel, offset, offset + Math.min(size - offset, Math.max(maxBytes, 1)));
             int start = 0;
             for (int i = 0; i < bytes.length; i++) {
                 if (bytes[i] == '\n') {
@@ -210,11 +210,11 @@ public final class AuditReader {
             }
             if (start == 0) {
                 // One line longer than maxBytes (or one still being written): take it whole if it is complete.
-                long end = completeEnd(channel);
+                long end = LineFiles.completeEnd(channel);
                 if (end <= offset) {
                     return offset;
                 }
-                byte[] line = readLine(channel, offset, end);
+                byte[] line = LineFiles.readLine(channel, offset, end);
                 sink.line(line, 0, line.length);
                 return offset + line.length + 1;
             }
