@@ -88,14 +88,17 @@ public final class ShellSandbox {
             default -> throw ToolException.failed("AGENT_SHELL_SANDBOX must be auto, landlock, bwrap or none, not '" + mode + "'");
         }
         List<Path> denied = matching(workspace, ctx.policy().files().deny());
+        List<Path> readOnly = matching(workspace, ctx.policy().files().readOnly());
         Optional<String> landlock = mode.equals("bwrap") ? Optional.of("AGENT_SHELL_SANDBOX=bwrap") : landlockProblem(sockets, denied, ctx);
-        if (landlock.isEmpty()) {
-            return startLandlocked(builder, command, ctx, sockets, network);
+        // With read-only paths in the workspace (.git by default) bubblewrap mounts just them read-only; Landlock can keep
+        // them read-only only by withholding writes on the directories that hold them, so it is taken where bubblewrap cannot run.
+        boolean bwrapKeepsMore = mode.equals("auto") && !readOnly.isEmpty() && BubblewrapCommand.problem().isEmpty();
+        if (landlock.isEmpty() && !bwrapKeepsMore) {
+            return startLandlocked(builder, command, ctx, sockets, network, readOnly);
         }
         Optional<String> bwrap = mode.equals("landlock") ? Optional.of("AGENT_SHELL_SANDBOX=landlock") : BubblewrapCommand.problem();
         if (bwrap.isEmpty()) {
-            builder.command(BubblewrapCommand.argv(shell(), command, workspace, sockets == Sockets.ANY, denied,
-                    matching(workspace, ctx.policy().files().readOnly())));
+            builder.command(BubblewrapCommand.argv(shell(), command, workspace, sockets == Sockets.ANY, denied, readOnly));
             builder.environment().clear();
             return new Started(treeOf(builder.start()), null, null);
         }
@@ -126,7 +129,7 @@ public final class ShellSandbox {
     }
 
     private static Started startLandlocked(ProcessBuilder builder, String command, ToolContext ctx, Sockets sockets,
-                                           Policy.Network network) throws IOException {
+                                           Policy.Network network, List<Path> readOnly) throws IOException {
         Path workspace = ctx.workspace().root();
         Path temp = Files.createTempDirectory("agent-shell-");
         EgressProxy proxy = null;
@@ -155,7 +158,6 @@ public final class ShellSandbox {
             builder.command(shell(), "-c", command);
             // Landlock only adds rights, and a right on a directory reaches all below it: with read-only paths
             // (.git by default) the workspace is readable as a whole and writable entry by entry around them.
-            List<Path> readOnly = matching(workspace, ctx.policy().files().readOnly());
             List<Path> writable = new ArrayList<>(readOnly.isEmpty() ? List.of(workspace) : writableAround(workspace, readOnly));
             writable.add(temp);
             List<Path> readableAll = new ArrayList<>(readable);
