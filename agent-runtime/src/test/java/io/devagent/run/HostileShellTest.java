@@ -178,7 +178,7 @@ class HostileShellTest {
         // Nothing the commands did reached the real files.
         assertThat(ws.resolve(".env")).hasContent("API_TOKEN=" + ENV);
         assertThat(ws.resolve("sub/.env")).hasContent("DB_PASSWORD=" + SUB_ENV);
-        assertThat(ws.resolve(".git/config")).hasContent(HostileWorkspace.gitConfig(GIT).strip());
+        assertThat(ws.resolve(".git/config")).hasContent("[core]\n\ttoken = " + GIT);
         assertThat(ws.resolve("moved-env")).doesNotExist();
         assertThat(ws.resolve("moved-git")).doesNotExist();
     }
