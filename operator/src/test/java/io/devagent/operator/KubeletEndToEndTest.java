@@ -1,6 +1,7 @@
 package io.devagent.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.devagent.operator.config.DefaultModel;
 import io.devagent.operator.config.OperatorConfig;
 import io.devagent.cli.Main;
 import io.devagent.config.Environment;

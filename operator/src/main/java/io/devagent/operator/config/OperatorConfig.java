@@ -1,7 +1,6 @@
 package io.devagent.operator.config;
 
 import io.devagent.config.Environment;
-import io.devagent.operator.DefaultModel;
 
 import java.time.Duration;
 import java.util.Arrays;

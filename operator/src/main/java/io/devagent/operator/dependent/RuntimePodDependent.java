@@ -65,7 +65,7 @@ public final class RuntimePodDependent extends KubernetesDependentResource<Pod, 
     private final OperatorConfig config;
 
     /** The model of runs that name none (the pod's condition validates with it). */
-    public io.devagent.operator.DefaultModel defaultModel() {
+    public io.devagent.operator.config.DefaultModel defaultModel() {
         return config.defaultModel();
     }
 

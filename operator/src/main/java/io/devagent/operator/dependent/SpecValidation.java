@@ -3,7 +3,7 @@ package io.devagent.operator.dependent;
 import io.devagent.k8s.api.AgentRun;
 import io.devagent.k8s.api.AgentRunSpec;
 import io.devagent.k8s.api.Names;
-import io.devagent.operator.DefaultModel;
+import io.devagent.operator.config.DefaultModel;
 
 import java.net.URI;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.devagent.operator;
+package io.devagent.operator.config;
 
 import io.devagent.config.Environment;
 import io.devagent.k8s.api.AgentRunSpec;
