@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  */
 final class Auth implements Handler<RoutingContext> {
 
-    static final Set<String> PUBLIC = java.util.stream.Stream.concat(Stream.of("/health", "/", "/index.html", "/app.css", "/favicon.svg",
-            "/approvals.js"), StaticAssets.MODULES.stream().map(module -> "/" + module)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    static final Set<String> PUBLIC = java.util.stream.Stream.concat(Stream.of("/health", "/", "/index.html", "/app.css", "/favicon.svg"),
+            StaticAssets.MODULES.stream().map(module -> "/" + module)).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Pattern FOLLOW_PATH = Pattern.compile("^/logs/([^/]+)$");
     private static final int MAX_TICKETS = 10_000;
 

@@ -22,7 +22,7 @@ final class StaticAssets {
             + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     /** The page's ES modules ({@code app.js} imports the others); the browser loads them as they are. */
-    static final java.util.List<String> MODULES = java.util.List.of("app.js", "url.js", "dom.js", "api.js", "policy.js", "overview.js",
+    static final java.util.List<String> MODULES = java.util.List.of("app.js", "approvals.js", "url.js", "dom.js", "api.js", "policy.js", "overview.js",
             "reason.js", "run.js", "trace.js", "detail.js", "diff.js", "charts.js");
 
     private record Asset(Buffer body, String contentType, String etag) {
@@ -36,7 +36,6 @@ final class StaticAssets {
         for (String module : MODULES) {
             add("/" + module, module, "text/javascript; charset=utf-8");
         }
-        add("/approvals.js", "approvals.js", "text/javascript; charset=utf-8");
         add("/app.css", "app.css", "text/css; charset=utf-8");
         add("/favicon.svg", "favicon.svg", "image/svg+xml");
     }

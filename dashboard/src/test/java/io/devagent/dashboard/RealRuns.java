@@ -100,7 +100,9 @@ final class RealRuns implements AutoCloseable {
     RunResult stepLimit(String runId, String goal, int maxSteps) throws Exception {
         ScriptedModelServer server = ScriptedModelServer.start();
         others.add(server);
-        server.whenExhausted(Reply.toolCall("list_files", "{\"path\":\".\"}"));
+        // The same directory under several spellings: the same call with the same result five times would stop the run first.
+        server.whenExhausted(Reply.from(request -> Reply.toolCall("list_files",
+                "{\"path\":\"." + "/.".repeat(request.path("messages").size() % 16) + "\"}")));
         Policy policy = Policy.defaults().withLimits(new Policy.Limits(maxSteps, 1_000_000_000L, null));
         return agent(server, policy).start(goal, Optional.of(runId), new RunControl(), RunListener.NONE);
     }

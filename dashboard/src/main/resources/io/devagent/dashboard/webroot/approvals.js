@@ -1,6 +1,8 @@
-'use strict';
+import { api, getJson } from './api.js';
+import { h, $, toast } from './dom.js';
+
 // Runs that wait for a person's answer (GET /approvals), each with the call it waits on and
-// Approve / Deny buttons (POST /runs/<id>/approve|deny). Uses app.js's api(), h(), $ and toast().
+// Approve / Deny buttons (POST /runs/<id>/approve|deny). An ES module beside app.js's.
 
 async function loadApprovals() {
   if (!$('#approvals') || $('#overview').hidden) return; // after sign-in, when the overview shows
