@@ -128,7 +128,8 @@ public final class ComposeModelServer {
     }
 
     private static String firstLine(String text) {
-        return text.strip().lines().findFirst().orElse("");
+        // read_file numbers its lines (cat -n style): the summary quotes the text, not the number.
+        return text.strip().lines().findFirst().orElse("").replaceFirst("^\\s*\\d+\\t", "");
     }
 
     private static synchronized void say(String line) {
