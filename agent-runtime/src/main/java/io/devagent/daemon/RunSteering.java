@@ -116,17 +116,19 @@ public final class RunSteering {
         if (!process.get().destroy()) {
             throw new RunException("cannot signal process " + pid + " that runs " + runId);
         }
-        long deadline = System.currentTimeMillis() + OWN_PROCESS_GRACE_MILLIS;
-        while (liveness.owned(runId)) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new RunException("process " + pid + " was asked to stop run " + runId + " but still holds it");
-            }
-            try {
-                Thread.sleep(50); // another process's lock has no event to wait on
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RunException("interrupted while waiting for process " + pid);
-            }
+        // The run's own process pauses or cancels the run, then exits: its exit is the event that frees the lock.
+        try {
+            process.get().onExit().get(OWN_PROCESS_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new RunException("process " + pid + " was asked to stop run " + runId + " but still holds it");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new RunException("cannot follow process " + pid + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunException("interrupted while waiting for process " + pid);
+        }
+        if (liveness.owned(runId)) {
+            throw new RunException("process " + pid + " has exited but run " + runId + " is still held; try again");
         }
         return new Outcome(runId, status(runId), "its own process (pid " + pid + ")");
     }
