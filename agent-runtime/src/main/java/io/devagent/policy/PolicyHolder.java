@@ -112,7 +112,6 @@ public final class PolicyHolder implements Supplier<Policy> {
             result = new ReloadResult(seq.incrementAndGet(), false, previous, previous, e.getMessage(), file.toString(),
                     Instant.now().toString(), trigger, current.get());
         }
-        record(result);
         for (Consumer<ReloadResult> listener : listeners) {
             try {
                 listener.accept(result);
@@ -120,6 +119,9 @@ public final class PolicyHolder implements Supplier<Policy> {
                 // a listener's failure (a run's audit log) must not stop the reload
             }
         }
+        // The status file last: whoever waits on it (agent policies reload, a test) then finds the log line
+        // and the runs' audit events already written.
+        record(result);
         return result;
     }
 
