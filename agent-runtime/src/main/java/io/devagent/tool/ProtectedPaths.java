@@ -44,7 +44,9 @@ public record ProtectedPaths(List<Path> denied, List<Path> readOnly) {
                         return FileVisitResult.SKIP_SUBTREE;
                     }
                     if (Globs.matchesPath(files.readOnly(), rel)) {
-                        readOnly.add(dir);
+                        if (!under(readOnly, dir)) {
+                            readOnly.add(dir); // the topmost only: below it the walk goes on just for denied files
+                        }
                         // Denied files inside a read-only tree are still hidden: look further only when some deny rule could match.
                         return files.deny().isEmpty() ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
                     }

@@ -10,12 +10,9 @@ import io.devagent.sandbox.SeccompProgram.Sockets;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -87,8 +84,9 @@ public final class ShellSandbox {
             }
             default -> throw ToolException.failed("AGENT_SHELL_SANDBOX must be auto, landlock, bwrap or none, not '" + mode + "'");
         }
-        List<Path> denied = matching(workspace, ctx.policy().files().deny());
-        List<Path> readOnly = matching(workspace, ctx.policy().files().readOnly());
+        ProtectedPaths protectedPaths = ProtectedPaths.of(workspace, ctx.policy().files());
+        List<Path> denied = protectedPaths.denied();
+        List<Path> readOnly = protectedPaths.readOnly();
         Optional<String> landlock = mode.equals("bwrap") ? Optional.of("AGENT_SHELL_SANDBOX=bwrap") : landlockProblem(sockets, denied, ctx);
         // With read-only paths in the workspace (.git by default) bubblewrap mounts just them read-only; Landlock can keep
         // them read-only only by withholding writes on the directories that hold them, so it is taken where bubblewrap cannot run.
@@ -162,6 +160,8 @@ public final class ShellSandbox {
             writable.add(temp);
             List<Path> readableAll = new ArrayList<>(readable);
             readableAll.add(workspace);
+            // A worktree's repository lies outside it (its .git file points there): readable, never writable.
+            readOnly.stream().filter(p -> !p.startsWith(workspace)).forEach(readableAll::add);
             LandlockRules rules = new LandlockRules(readableAll, writable, sockets, proxy == null ? 0 : proxy.port());
             return new Started(LandlockLauncher.start(builder, rules), temp, proxy);
         } catch (IOException | RuntimeException e) {
@@ -191,7 +191,6 @@ public final class ShellSandbox {
         return LandlockLauncher.problem(Sockets.NONE);
     }
 
-    /** The existing workspace paths {@code globs} match (the topmost of each subtree). */
     /**
      * The entries of {@code dir} that may be written when {@code readOnly} paths lie below it: every entry
      * that is not read-only and holds none, and, inside an entry that holds one, the same again. A new entry
@@ -215,45 +214,6 @@ public final class ShellSandbox {
             // an unreadable directory stays unwritable
         }
         return out;
-    }
-
-    static List<Path> matching(Path workspace, List<String> globs) {
-        List<Path> found = new ArrayList<>();
-        if (globs.isEmpty()) {
-            return found;
-        }
-        try {
-            Files.walkFileTree(workspace, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    if (!dir.equals(workspace) && Globs.matchesPath(globs, relative(workspace, dir))) {
-                        found.add(dir);
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (Globs.matchesPath(globs, relative(workspace, file))) {
-                        found.add(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException ignored) {
-            // an unreadable subtree cannot be read from the sandbox either
-        }
-        return found;
-    }
-
-    private static String relative(Path workspace, Path path) {
-        return workspace.relativize(path).toString().replace('\\', '/');
     }
 
     /** The environment for an unconfined command: the runtime's, without secrets. */
