@@ -243,7 +243,7 @@ final class ToolCalls {
     private Executed invoke(int attempt, int index, ToolCall call, Tool tool, Policy policy) throws IOException {
         List<Effect> begun = new ArrayList<>(1);
         EffectJournal effects = effect -> {
-            changes.beforeEffect(); // the previous step's workspace snapshot is complete before this effect
+            changes.beforeEffect(effect.path()); // the previous step's workspace snapshot is complete before this effect
             try {
                 journal.intent(attempt, index, call.name(), effectJson(effect));
             } catch (IOException e) {

@@ -176,7 +176,7 @@ public final class RunSnapshots {
             if (Files.isRegularFile(index)) {
                 Files.copy(index, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            return repo.record(temp, "workspace now", Optional.empty());
+            return repo.record(temp, "workspace now", Optional.empty(), Optional.empty());
         } catch (IOException e) {
             throw new WorkspaceException("cannot record the workspace: " + e.getMessage());
         } finally {

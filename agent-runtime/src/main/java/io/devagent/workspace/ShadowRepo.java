@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,16 +124,26 @@ public final class ShadowRepo {
 
     /**
      * Records the workspace as it is now as a commit on top of {@code parent} (or a root commit),
-     * using {@code index} as the stat cache, and returns the commit's id.
+     * using {@code index} as the stat cache, and returns the commit's id. With {@code only}, just those
+     * files are read again (the rest as the index has them): a step that wrote one file costs one file,
+     * not a walk of the whole workspace.
      */
-    String record(Path index, String message, Optional<String> parent) throws WorkspaceException {
+    String record(Path index, String message, Optional<String> parent, Optional<List<String>> only) throws WorkspaceException {
         try {
             Files.createDirectories(index.getParent());
         } catch (IOException e) {
             throw new WorkspaceException("cannot create " + index.getParent() + ": " + e.getMessage());
         }
         Git git = git(index);
-        git.check("record the workspace " + workspace, "add", "--all", "--", ".");
+        boolean added = false;
+        if (only.isPresent() && !only.get().isEmpty()) {
+            List<String> args = new ArrayList<>(List.of("add", "--all", "--"));
+            only.get().forEach(path -> args.add(":(literal)" + path));
+            added = git.run(args.toArray(String[]::new)).ok(); // a path git refuses (one it ignores): read the whole workspace
+        }
+        if (!added) {
+            git.check("record the workspace " + workspace, "add", "--all", "--", ".");
+        }
         String tree = git.check("record the workspace " + workspace, "write-tree").text().strip();
         if (parent.isPresent()) {
             String parentTree = bare().check("read a snapshot", "rev-parse", parent.get() + "^{tree}").text().strip();

@@ -43,6 +43,8 @@ public final class WorkspaceRecorder implements AutoCloseable {
     private java.util.List<String> denied;
     private Future<?> inFlight;
     private boolean dirty;
+    /** The files this step's effects named (write_file, edit_file); null once an effect could touch any (a shell command, an MCP tool). */
+    private java.util.Set<String> touched = new java.util.TreeSet<>();
     private String lastCommit;
     private volatile String problem;
 
@@ -74,7 +76,7 @@ public final class WorkspaceRecorder implements AutoCloseable {
             ShadowRepo repo = snapshots.repo();
             Path index = repo.indexOf(runId);
             seed(index, repo.indexOf(SEED_INDEX));
-            String commit = repo.record(index, "run " + runId + " start", Optional.empty());
+            String commit = repo.record(index, "run " + runId + " start", Optional.empty(), Optional.empty());
             repo.setRef(RunSnapshots.startRef(runId), commit);
             keepAsSeed(index, repo.indexOf(SEED_INDEX));
             return new WorkspaceRecorder(snapshots, commit, null);
@@ -103,8 +105,12 @@ public final class WorkspaceRecorder implements AutoCloseable {
         return deferred;
     }
 
-    /** A side effect is about to happen: the previous step's snapshot must be complete first. */
-    public synchronized void beforeEffect() {
+    /**
+     * A side effect is about to happen: the previous step's snapshot must be complete first. {@code path}
+     * is the workspace file it writes, or null when it could change any (the step's snapshot then reads
+     * the whole workspace; otherwise just the files named).
+     */
+    public synchronized void beforeEffect(String path) {
         if (turn != null) {
             try {
                 turn.await();
@@ -117,6 +123,14 @@ public final class WorkspaceRecorder implements AutoCloseable {
             }
         }
         awaitInFlight();
+        if (!dirty) {
+            touched = new java.util.TreeSet<>();
+        }
+        if (path == null) {
+            touched = null;
+        } else if (touched != null) {
+            touched.add(path);
+        }
         dirty = true;
     }
 
@@ -134,14 +148,15 @@ public final class WorkspaceRecorder implements AutoCloseable {
             return;
         }
         dirty = false;
-        inFlight = worker.submit(() -> record(step));
+        Optional<java.util.List<String>> only = Optional.ofNullable(touched).map(java.util.List::copyOf);
+        inFlight = worker.submit(() -> record(step, only));
     }
 
-    private void record(int step) {
+    private void record(int step, Optional<java.util.List<String>> only) {
         try {
             ShadowRepo repo = snapshots.repo();
             String commit = repo.record(repo.indexOf(snapshots.runId()), "run " + snapshots.runId() + " step " + step,
-                    Optional.ofNullable(lastCommit));
+                    Optional.ofNullable(lastCommit), only);
             repo.setRef(RunSnapshots.stepRef(snapshots.runId(), step), commit);
             lastCommit = commit;
         } catch (WorkspaceException e) {

@@ -45,7 +45,7 @@ public final class SnapshotBench {
     private SnapshotBench() {
     }
 
-    private record RepoRow(String name, int files, double coldMs, double seededMs, Summary step) {
+    private record RepoRow(String name, int files, double coldMs, double seededMs, Summary fileStep, Summary shellStep) {
     }
 
     private record StepRow(String name, Summary off, Summary on) {
@@ -113,23 +113,31 @@ public final class SnapshotBench {
         WorkspaceRecorder recorder = WorkspaceRecorder.begin(state, "bench-seeded", repo.toRealPath(), Policy.defaults().files().deny());
         double seeded = (System.nanoTime() - t1) / 1e6;
         check(recorder);
-        long[] step = new long[stepSnapshots];
-        Path changed = repo.resolve("bench-changed.txt");
-        for (int i = 0; i < stepSnapshots; i++) {
-            recorder.beforeEffect();
-            Files.writeString(changed, "step " + i + "\n");
-            recorder.stepCommitted(i + 1);
-            long started = System.nanoTime();
-            recorder.beforeEffect(); // waits for the step's snapshot: its whole time, as if the model answered at once
-            step[i] = System.nanoTime() - started;
-        }
+        // A file tool names the file it writes (only it is read again); a shell command could change any.
+        Summary fileStep = stepSnapshots(recorder, repo, "bench-changed.txt", 0);
+        Summary shellStep = stepSnapshots(recorder, repo, null, stepSnapshots);
         recorder.close();
         check(recorder);
-        Files.delete(changed);
-        RepoRow row = new RepoRow(name, fileCount(repo), cold, seeded, Summary.of(step));
-        BenchMain.log(String.format(Locale.ROOT, "%s (%d files): start snapshot %s ms cold, %s ms seeded; step snapshot median %s ms",
-                name, row.files(), Fmt.ms(cold), Fmt.ms(seeded), Fmt.ms(row.step().medianMs())));
+        Files.delete(repo.resolve("bench-changed.txt"));
+        RepoRow row = new RepoRow(name, fileCount(repo), cold, seeded, fileStep, shellStep);
+        BenchMain.log(String.format(Locale.ROOT, "%s (%d files): start snapshot %s ms cold, %s ms seeded; step snapshot median %s ms "
+                + "(write_file), %s ms (run_shell)", name, row.files(), Fmt.ms(cold), Fmt.ms(seeded), Fmt.ms(fileStep.medianMs()),
+                Fmt.ms(shellStep.medianMs())));
         return row;
+    }
+
+    /** Snapshots after steps that each change one file, the effect announced with {@code path} (null: as a shell command does). */
+    private static Summary stepSnapshots(WorkspaceRecorder recorder, Path repo, String path, int firstStep) throws Exception {
+        long[] step = new long[stepSnapshots];
+        for (int i = 0; i < stepSnapshots; i++) {
+            recorder.beforeEffect(path);
+            Files.writeString(repo.resolve("bench-changed.txt"), "step " + (firstStep + i) + "\n");
+            recorder.stepCommitted(firstStep + i + 1);
+            long started = System.nanoTime();
+            recorder.beforeEffect(path); // waits for the step's snapshot: its whole time, as if the model answered at once
+            step[i] = System.nanoTime() - started;
+        }
+        return Summary.of(step);
     }
 
     private static void check(WorkspaceRecorder recorder) {
@@ -189,14 +197,17 @@ public final class SnapshotBench {
         md.append("Measured ").append(when).append(" by `bench/run --snapshots` (").append(String.format(Locale.ROOT, "%.0f", seconds))
                 .append(" s). A snapshot is `git add --all` + `write-tree` + `commit-tree` in a shadow repository in the state directory, ")
                 .append("with the run's own index as the stat cache: the first snapshot of a workspace reads every file; a later run ")
-                .append("starts from the previous run's index, and a step's snapshot reads only what changed. ")
+                .append("starts from the previous run's index; a step's snapshot reads again only the files its file tools wrote, ")
+                .append("or, after a shell command or an MCP tool, looks at every file's stat data. ")
                 .append("Step snapshots are taken behind the run, while the model works on the next step; the next side effect waits ")
                 .append("for the snapshot, so with a zero-latency model (below) the whole snapshot time shows in each step.\n\n");
-        md.append("| workspace | files | run start, first ever (ms) | run start, seeded (ms) | after a one-file step, median (ms) | p95 (ms) |\n");
+        md.append("| workspace | files | run start, first ever (ms) | run start, seeded (ms) | after a `write_file` step, median (p95) (ms) "
+                + "| after a one-file `run_shell` step, median (p95) (ms) |\n");
         md.append("|---|---:|---:|---:|---:|---:|\n");
         for (RepoRow r : repos) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", r.name(), r.files(), Fmt.ms(r.coldMs()),
-                    Fmt.ms(r.seededMs()), Fmt.ms(r.step().medianMs()), Fmt.ms(r.step().p95Ms())));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s (%s) | %s (%s) |%n", r.name(), r.files(), Fmt.ms(r.coldMs()),
+                    Fmt.ms(r.seededMs()), Fmt.ms(r.fileStep().medianMs()), Fmt.ms(r.fileStep().p95Ms()),
+                    Fmt.ms(r.shellStep().medianMs()), Fmt.ms(r.shellStep().p95Ms())));
         }
         md.append("\nTime per step of real runs (").append(runSteps).append(" `write_file` steps and an answer; scripted model server, ")
                 .append("zero latency; the run's start snapshot included), snapshots off (`AGENT_SNAPSHOTS=false`) and on, ")
