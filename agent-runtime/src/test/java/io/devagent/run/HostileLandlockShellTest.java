@@ -4,6 +4,7 @@ import io.devagent.policy.Policy;
 import io.devagent.policy.PolicyLoader;
 import io.devagent.run.HostileRun.CountingServer;
 import io.devagent.run.HostileRun.Probe;
+import io.devagent.testkit.Prerequisite;
 import io.devagent.tool.ShellSandbox;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,12 +37,7 @@ class HostileLandlockShellTest extends HostileSuite {
 
     /** Skips when this kernel has no usable Landlock, except in CI, where it must. */
     static void requireLandlock() {
-        var problem = ShellSandbox.landlockProblem();
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(problem).as("the Landlock sandbox must work in CI").isEmpty();
-        } else {
-            assumeTrue(problem.isEmpty(), () -> "no usable Landlock: " + problem.orElse(""));
-        }
+        Prerequisite.require("a usable Landlock", ShellSandbox.landlockProblem());
     }
 
     @Test
