@@ -22,9 +22,9 @@ public final class Prerequisite {
             return;
         }
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail(what + " is needed by this test and must be there in CI: " + problem.get());
+            Assertions.fail("this test needs " + what + ", which CI must provide: " + problem.get());
         }
-        Assumptions.abort(what + " is needed: " + problem.get());
+        Assumptions.abort("this test needs " + what + ": " + problem.get());
     }
 
     /** Skips, or in CI fails, when the program at {@code path} is not installed. */
