@@ -116,45 +116,37 @@ class PolicyLoaderTest {
             "redact: {a: b}                                | redact",
             "limits: {maxSteps: 1.7}                       | limits.maxSteps",
             "limits: {maxToolOutputBytes: 99999999999}     | limits.maxToolOutputBytes",
+            // Valid types, invalid values.
+            "limits: {maxSteps: 0}                         | limits.maxSteps",
+            "limits: {maxSteps: -1}                        | limits.maxSteps",
+            "limits: {maxTokens: 0}                        | limits.maxTokens",
+            "limits: {maxToolOutputBytes: 10}              | limits.maxToolOutputBytes",
+            "shell: {timeoutSeconds: 0}                    | shell.timeoutSeconds",
+            "redact: [ok, '(unclosed']                     | redact[1]",
+            "redact: ['[z-a]']                             | redact[0]",
     })
-    void unknownFieldsAndWrongTypesNameTheFileAndTheField(String yaml, String field) throws IOException {
+    void unknownFieldsWrongTypesAndInvalidValuesNameTheFileAndTheField(String yaml, String field) throws IOException {
         Path file = write(yaml);
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.load(file));
+        PolicyException e = refused(file);
         assertThat(e.getMessage()).startsWith(file.toString()).contains("field '" + field + "'");
         assertThat(e.getMessage()).doesNotContain("\n");
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "limits: {maxSteps: 0}                   | limits.maxSteps",
-            "limits: {maxSteps: -1}                  | limits.maxSteps",
-            "limits: {maxTokens: 0}                  | limits.maxTokens",
-            "limits: {maxToolOutputBytes: 10}        | limits.maxToolOutputBytes",
-            "shell: {timeoutSeconds: 0}              | shell.timeoutSeconds",
-            "redact: [ok, '(unclosed']               | redact[1]",
-            "redact: ['[z-a]']                       | redact[0]",
-    })
-    void invalidValuesNameTheFileAndTheField(String yaml, String field) throws IOException {
-        Path file = write(yaml);
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.load(file));
-        assertThat(e.getMessage()).startsWith(file.toString()).contains("field '" + field + "'");
     }
 
     @Test
     void everyInvalidValueIsReportedAtOnce() throws IOException {
         Path file = write("limits: {maxSteps: 0, maxTokens: 0}\nshell: {timeoutSeconds: 0}\n");
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.load(file));
+        PolicyException e = refused(file);
         assertThat(e.getMessage()).contains("limits.maxSteps", "limits.maxTokens", "shell.timeoutSeconds");
     }
 
     @Test
     void badYamlNamesTheFileAndTheLine() throws IOException {
         Path file = write("network: {allow: true}\n]\n");
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.load(file));
+        PolicyException e = refused(file);
         assertThat(e.getMessage()).isEqualTo(file + ":2: not valid YAML: expected <block end>, but found ']'");
 
         Path tabs = write("network:\n\tallow: true\n");
-        PolicyException tabError = assertThrows(PolicyException.class, () -> PolicyLoader.load(tabs));
+        PolicyException tabError = refused(tabs);
         assertThat(tabError.getMessage()).startsWith(tabs + ":2: not valid YAML");
     }
 
@@ -162,24 +154,24 @@ class PolicyLoaderTest {
     void aRepeatedKeyIsAnErrorNotASilentOverride() throws IOException {
         // Without the check, the second "files:" would replace the first and make the workspace writable again.
         Path file = write("files: {writable: false}\nshell: {enabled: false}\nfiles: {deny: []}\n");
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.load(file));
+        PolicyException e = refused(file);
         assertThat(e.getMessage()).startsWith(file + ":3: not valid YAML").contains("'files'");
 
         Path nested = write("network: {allow: false, allow: true}\n");
-        assertThat(assertThrows(PolicyException.class, () -> PolicyLoader.load(nested)).getMessage()).contains("'allow'");
+        assertThat(refused(nested).getMessage()).contains("'allow'");
     }
 
     @Test
     void aListAtTheTopIsNotAPolicy() throws IOException {
         Path file = write("- network\n- files\n");
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.load(file));
+        PolicyException e = refused(file);
         assertThat(e.getMessage()).startsWith(file.toString());
     }
 
     @Test
     void aDirectoryInPlaceOfTheFileIsReported() throws IOException {
         Path file = Files.createDirectories(dir.resolve("policy.yaml"));
-        PolicyException e = assertThrows(PolicyException.class, () -> PolicyLoader.load(file));
+        PolicyException e = refused(file);
         assertThat(e.getMessage()).startsWith(file + ": cannot read");
     }
 
@@ -224,6 +216,11 @@ class PolicyLoaderTest {
         Policy open = PolicyLoader.parse("network: {allow: true}", "open");
         assertThat(PolicyLoader.effective(open, new Environment(Map.of())).network().allowed()).isFalse();
         assertThat(PolicyLoader.effective(open, new Environment(Map.of("ALLOW_NET", "true"))).network().allowed()).isTrue();
+    }
+
+    /** What loading {@code file} throws (failing when it loads). */
+    private static PolicyException refused(Path file) {
+        return assertThrows(PolicyException.class, () -> PolicyLoader.load(file));
     }
 
     private Path write(String text) throws IOException {

@@ -2,12 +2,11 @@ package io.devagent.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.model.Tokens;
-import io.devagent.config.Environment;
 import io.devagent.json.Json;
 import io.devagent.state.StateDir;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,18 +17,16 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(CheckpointsExtension.class)
 class CheckpointsTest {
-
-    @TempDir
-    Path root;
 
     private StateDir state;
     private Checkpoints checkpoints;
 
     @BeforeEach
-    void setUp() {
-        state = new StateDir(root, new Environment(Map.of()));
-        checkpoints = new Checkpoints(state);
+    void setUp(StateDir state, Checkpoints checkpoints) {
+        this.state = state;
+        this.checkpoints = checkpoints;
     }
 
     private static Snapshot snapshot(String runId, String status, int step, String updatedAt) {

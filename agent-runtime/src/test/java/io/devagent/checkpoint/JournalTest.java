@@ -3,12 +3,11 @@ package io.devagent.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.model.Tokens;
-import io.devagent.config.Environment;
 import io.devagent.json.Json;
 import io.devagent.state.StateDir;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,25 +15,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@ExtendWith(CheckpointsExtension.class)
 class JournalTest {
 
     private static final String RUN = "20260101-120000-a1b2c3";
-
-    @TempDir
-    Path root;
 
     private StateDir state;
     private Checkpoints checkpoints;
 
     @BeforeEach
-    void setUp() {
-        state = new StateDir(root, new Environment(Map.of()));
-        checkpoints = new Checkpoints(state);
+    void setUp(StateDir state, Checkpoints checkpoints) {
+        this.state = state;
+        this.checkpoints = checkpoints;
     }
 
     private Path journalFile() {

@@ -2,35 +2,29 @@ package io.devagent.checkpoint;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.model.Tokens;
-import io.devagent.config.Environment;
 import io.devagent.json.Json;
-import io.devagent.state.StateDir;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The snapshot is written behind the journal; readers get it caught up with the journal. */
+@ExtendWith(CheckpointsExtension.class)
 class SnapshotCatchUpTest {
 
     private static final String RUN = "run-1";
 
-    @TempDir
-    Path root;
-
     private Checkpoints checkpoints;
 
     @BeforeEach
-    void setUp() {
-        checkpoints = new Checkpoints(new StateDir(root, new Environment(Map.of())));
+    void setUp(Checkpoints checkpoints) {
+        this.checkpoints = checkpoints;
     }
 
     private static ObjectNode toolCall(String name) {

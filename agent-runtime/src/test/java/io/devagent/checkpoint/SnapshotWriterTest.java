@@ -1,20 +1,13 @@
 package io.devagent.checkpoint;
 
 import io.devagent.model.Tokens;
-import io.devagent.config.Environment;
-import io.devagent.state.StateDir;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(CheckpointsExtension.class)
 class SnapshotWriterTest {
-
-    @TempDir
-    Path root;
 
     private static Snapshot at(int step, String status) {
         return new Snapshot("run-1", "goal", status, step, "2026-01-01T12:00:00Z", "2026-01-01T12:00:00Z", "m", "/w", Tokens.ZERO,
@@ -22,8 +15,7 @@ class SnapshotWriterTest {
     }
 
     @Test
-    void aWriteNowIsNeverReplacedByAnOlderWriteBehind() throws Exception {
-        Checkpoints checkpoints = new Checkpoints(new StateDir(root, new Environment(Map.of())));
+    void aWriteNowIsNeverReplacedByAnOlderWriteBehind(Checkpoints checkpoints) throws Exception {
         try (SnapshotWriter writer = new SnapshotWriter(checkpoints)) {
             writer.now(at(0, Snapshot.RUNNING));
             for (int step = 1; step <= 500; step++) {
@@ -38,8 +30,7 @@ class SnapshotWriterTest {
     }
 
     @Test
-    void closingWritesTheLatestWaitingSnapshot() throws Exception {
-        Checkpoints checkpoints = new Checkpoints(new StateDir(root, new Environment(Map.of())));
+    void closingWritesTheLatestWaitingSnapshot(Checkpoints checkpoints) throws Exception {
         try (SnapshotWriter writer = new SnapshotWriter(checkpoints)) {
             writer.now(at(0, Snapshot.RUNNING));
             for (int step = 1; step <= 50; step++) {

@@ -1,8 +1,7 @@
 package io.devagent.mcp;
 
 import io.devagent.testkit.McpServers;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import io.devagent.testkit.Prerequisite;
 
 import java.util.Optional;
 
@@ -14,13 +13,7 @@ final class NodeServers {
 
     static McpServers require() {
         Optional<McpServers> found = McpServers.find();
-        if (found.isPresent()) {
-            return found.get();
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail("this test runs real MCP servers and CI=true: " + McpServers.missing() + " (.ci/run does both)");
-        }
-        Assumptions.abort("needs the npm MCP servers: " + McpServers.missing());
-        throw new IllegalStateException("unreachable");
+        Prerequisite.require("the npm MCP servers (.ci/run installs them)", found.isPresent() ? Optional.empty() : Optional.of(McpServers.missing()));
+        return found.orElseThrow();
     }
 }

@@ -2,13 +2,8 @@ package io.devagent.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import io.devagent.testkit.ScriptedModelServer;
-import io.devagent.testkit.ScriptedModelServerExtension;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,22 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Replies that cannot be read, requests the server rejects, and the API key, over real HTTP. */
-@Timeout(10)
-@ExtendWith(ScriptedModelServerExtension.class)
-class ModelClientErrorsTest {
+class ModelClientErrorsTest extends ScriptedServerTest {
 
     private static final String KEY = "sk-test-4f9c2e71-secret";
-
-    private ScriptedModelServer server;
-
-    @BeforeEach
-    void useServer(ScriptedModelServer server) {
-        this.server = server;
-    }
-
-    private ModelClient client() {
-        return new ModelClient(settings(server, false));
-    }
 
     private ModelClient keyedClient(int maxRetries) {
         return new ModelClient(settings(server.baseUrl(), false, Optional.of(KEY), Duration.ofSeconds(5), maxRetries));

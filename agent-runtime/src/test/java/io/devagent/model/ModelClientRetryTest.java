@@ -1,12 +1,7 @@
 package io.devagent.model;
 
-import io.devagent.testkit.ScriptedModelServer;
-import io.devagent.testkit.ScriptedModelServerExtension;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -25,16 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Retries (429, 5xx, dropped and cut connections, timeouts) and unreachable servers, over real HTTP. */
-@Timeout(10)
-@ExtendWith(ScriptedModelServerExtension.class)
-class ModelClientRetryTest {
-
-    private ScriptedModelServer server;
-
-    @BeforeEach
-    void useServer(ScriptedModelServer server) {
-        this.server = server;
-    }
+class ModelClientRetryTest extends ScriptedServerTest {
 
     private ModelClient client(boolean stream, int maxRetries) {
         return new ModelClient(settings(server.baseUrl(), stream, Optional.empty(), Duration.ofSeconds(5), maxRetries));

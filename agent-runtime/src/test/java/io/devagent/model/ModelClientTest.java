@@ -2,14 +2,9 @@ package io.devagent.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.json.Json;
-import io.devagent.testkit.ScriptedModelServer;
-import io.devagent.testkit.ScriptedModelServerExtension;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import io.devagent.testkit.ScriptedModelServer.ToolCallSpec;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -24,20 +19,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 /** Non-streamed completions and {@code GET /models} against the real scripted HTTP server. */
-@Timeout(10)
-@ExtendWith(ScriptedModelServerExtension.class)
-class ModelClientTest {
-
-    private ScriptedModelServer server;
-
-    @BeforeEach
-    void useServer(ScriptedModelServer server) {
-        this.server = server;
-    }
-
-    private ModelClient client() {
-        return new ModelClient(settings(server, false));
-    }
+class ModelClientTest extends ScriptedServerTest {
 
     @Test
     void plainAnswerHasContentNoCallsAndUsageFromTheServer() throws Exception {

@@ -1,13 +1,10 @@
 package io.devagent.model;
 
 import io.devagent.json.Json;
-import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import io.devagent.testkit.ScriptedModelServer.ToolCallSpec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,21 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Streamed completions (server-sent events) assembled into one reply, over real HTTP. */
-@Timeout(10)
-class StreamedReplyTest {
+class StreamedReplyTest extends ScriptedServerTest {
 
-    private ScriptedModelServer server;
     private ModelClient client;
 
     @BeforeEach
-    void startServer() {
-        server = ScriptedModelServer.start();
+    void streamingClient() {
         client = new ModelClient(settings(server, true));
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
     }
 
     @Test

@@ -3,13 +3,11 @@ package io.devagent.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.checkpoint.Snapshot;
 import io.devagent.json.Json;
-import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import io.devagent.testkit.ScriptedModelServer.ServerKind;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,21 +24,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * its window report, and its overflow answer or silent cut. No request may pass the window, every
  * request carries the goal, and the newest tool result is always in the request that follows it.
  */
+@ExtendWith(RunFixtureExtension.class)
 class ContextWindowRunTest {
 
     private static final int WINDOW = 8192;
     private static final int FILES = 40;
     private static final String GOAL = "Read the forty notes and say which one mentions the marker";
 
-    @TempDir
-    Path root;
-    ScriptedModelServer server;
     RunFixture fx;
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
-        fx = new RunFixture(root, server);
+    void setUp(RunFixture fx) throws Exception {
+        this.fx = fx;
         for (int i = 1; i <= FILES; i++) {
             StringBuilder text = new StringBuilder("note " + i + " begins\n");
             while (text.length() < 2400) {
@@ -50,24 +45,19 @@ class ContextWindowRunTest {
         }
     }
 
-    @AfterEach
-    void tearDown() {
-        server.close();
-    }
-
     private void scriptFortyReads() {
         List<Reply> replies = new ArrayList<>();
         for (int i = 1; i <= FILES; i++) {
             replies.add(Reply.toolCall("read_file", "{\"path\":\"note-" + i + ".txt\"}"));
         }
         replies.add(Reply.text("note 40 was the last"));
-        server.script(replies.toArray(Reply[]::new));
+        fx.server.script(replies.toArray(Reply[]::new));
     }
 
     @ParameterizedTest
     @EnumSource(ServerKind.class)
     void aFortyReadRunStaysInsideAnEightKWindowOnEveryServerKind(ServerKind kind) throws Exception {
-        server.playing(kind, WINDOW);
+        fx.server.playing(kind, WINDOW);
         if (kind == ServerKind.OPENAI) {
             fx.vars.put("LLM_CONTEXT_TOKENS", String.valueOf(WINDOW)); // a hosted API reports nothing: the setting says it
         }
@@ -77,9 +67,9 @@ class ContextWindowRunTest {
 
         assertThat(result.status()).as(kind + ": " + result.message()).isEqualTo(Snapshot.SUCCEEDED);
         assertThat(result.steps()).isEqualTo(FILES + 1);
-        assertThat(server.overWindowRequests()).as(kind + ": requests over the window").isZero();
-        assertThat(server.promptTokens()).allSatisfy(tokens -> assertThat(tokens).isLessThanOrEqualTo(WINDOW));
-        List<JsonNode> requests = server.requests();
+        assertThat(fx.server.overWindowRequests()).as(kind + ": requests over the window").isZero();
+        assertThat(fx.server.promptTokens()).allSatisfy(tokens -> assertThat(tokens).isLessThanOrEqualTo(WINDOW));
+        List<JsonNode> requests = fx.server.requests();
         assertThat(requests).hasSize(FILES + 1);
         for (int k = 0; k < requests.size(); k++) {
             JsonNode messages = requests.get(k).path("messages");
@@ -100,13 +90,13 @@ class ContextWindowRunTest {
 
     @Test
     void aServerThatTellsNothingTeachesTheWindowWithItsFirstOverflowAnswer() throws Exception {
-        server.playing(ServerKind.OPENAI, WINDOW);
+        fx.server.playing(ServerKind.OPENAI, WINDOW);
         scriptFortyReads();
 
         RunResult result = fx.start(GOAL);
 
         assertThat(result.status()).as(result.message()).isEqualTo(Snapshot.SUCCEEDED);
-        assertThat(server.overWindowRequests()).as("only the request that taught the window").isEqualTo(1);
+        assertThat(fx.server.overWindowRequests()).as("only the request that taught the window").isEqualTo(1);
         List<JsonNode> overflows = events(result.runId(), "error").stream()
                 .filter(e -> e.path("data").path("kind").asText().equals("context_overflow")).toList();
         assertThat(overflows).hasSize(1);
@@ -119,42 +109,42 @@ class ContextWindowRunTest {
 
     @Test
     void llamaCppsOverflowAnswerIsLearnedFromWhenItsWindowIsNotReported() throws Exception {
-        server.playing(ServerKind.LLAMA_CPP, WINDOW).reportingNoWindow();
+        fx.server.playing(ServerKind.LLAMA_CPP, WINDOW).reportingNoWindow();
         scriptFortyReads();
 
         RunResult result = fx.start(GOAL);
 
         assertThat(result.status()).as(result.message()).isEqualTo(Snapshot.SUCCEEDED);
-        assertThat(server.overWindowRequests()).isEqualTo(1);
-        assertThat(server.requests()).noneMatch(r -> !r.has("tools")); // an overflow is not a rejection of the tools
+        assertThat(fx.server.overWindowRequests()).isEqualTo(1);
+        assertThat(fx.server.requests()).noneMatch(r -> !r.has("tools")); // an overflow is not a rejection of the tools
     }
 
     @Test
     void lmStudiosNKeepAnswerIsAnOverflowToo() throws Exception {
-        server.playing(ServerKind.LM_STUDIO, WINDOW).reportingNoWindow().answeringOverflow();
+        fx.server.playing(ServerKind.LM_STUDIO, WINDOW).reportingNoWindow().answeringOverflow();
         scriptFortyReads();
 
         RunResult result = fx.start(GOAL);
 
         assertThat(result.status()).as(result.message()).isEqualTo(Snapshot.SUCCEEDED);
-        assertThat(server.overWindowRequests()).isEqualTo(1);
+        assertThat(fx.server.overWindowRequests()).isEqualTo(1);
     }
 
     @Test
     void aWindowUnderFourThousandTokensIsRefusedAtTheStartWithHowToLoadALargerOne() throws Exception {
-        server.playing(ServerKind.LLAMA_CPP, 2048);
+        fx.server.playing(ServerKind.LLAMA_CPP, 2048);
         scriptFortyReads();
 
         assertThatThrownBy(() -> fx.start(GOAL)).isInstanceOf(RunException.class)
                 .hasMessageContaining("context window is 2048 tokens (llama.cpp n_ctx/total_slots)")
                 .hasMessageContaining("llama-server -c 8192").hasMessageNotContaining("\n");
-        assertThat(server.chatRequestCount()).isZero();
+        assertThat(fx.server.chatRequestCount()).isZero();
         assertThat(fx.view().runs()).isEmpty();
     }
 
     @Test
     void llmContextTokensOverridesTheReportedWindow() throws Exception {
-        server.playing(ServerKind.LM_STUDIO, 32768);
+        fx.server.playing(ServerKind.LM_STUDIO, 32768);
         fx.vars.put("LLM_CONTEXT_TOKENS", "abc");
         assertThatThrownBy(() -> fx.start(GOAL)).isInstanceOf(RunException.class)
                 .hasMessage("LLM_CONTEXT_TOKENS must be a number of tokens, such as 8192, not 'abc'");
@@ -167,18 +157,18 @@ class ContextWindowRunTest {
             assertThat(b.path("window").asInt()).isEqualTo(8192);
             assertThat(b.path("source").asText()).isEqualTo("LLM_CONTEXT_TOKENS");
         });
-        assertThat(server.promptTokens()).allSatisfy(tokens -> assertThat(tokens).isLessThanOrEqualTo(8192));
+        assertThat(fx.server.promptTokens()).allSatisfy(tokens -> assertThat(tokens).isLessThanOrEqualTo(8192));
     }
 
     @Test
     void betweenCompactionsEachRequestExtendsThePreviousOne() throws Exception {
-        server.playing(ServerKind.LLAMA_CPP, WINDOW);
+        fx.server.playing(ServerKind.LLAMA_CPP, WINDOW);
         scriptFortyReads();
 
         RunResult result = fx.start(GOAL);
 
         assertThat(result.status()).isEqualTo(Snapshot.SUCCEEDED);
-        List<JsonNode> requests = server.requests();
+        List<JsonNode> requests = fx.server.requests();
         int compactions = events(result.runId(), "compaction").size();
         int extended = 0;
         for (int k = 1; k < requests.size(); k++) {
@@ -189,18 +179,18 @@ class ContextWindowRunTest {
         }
         // Every request but those right after a compaction repeats its predecessor byte for byte.
         assertThat(extended).isEqualTo(requests.size() - 1 - compactions);
-        assertThat(server.prefixReuse()).isGreaterThan(0.7);
+        assertThat(fx.server.prefixReuse()).isGreaterThan(0.7);
     }
 
     @Test
     void aCompactedRunReplaysWithTheSameToolResults() throws Exception {
-        server.playing(ServerKind.LLAMA_CPP, WINDOW);
+        fx.server.playing(ServerKind.LLAMA_CPP, WINDOW);
         scriptFortyReads();
         RunResult result = fx.start(GOAL);
         assertThat(events(result.runId(), "compaction")).isNotEmpty();
-        server.close(); // the replay needs no model: the replies and the summaries come from the journal
+        fx.server.close(); // the replay needs no model: the replies and the summaries come from the journal
 
-        Path scratch = root.resolve("replay");
+        Path scratch = fx.root.resolve("replay");
         Replayer.copyWorkspace(fx.workspace, scratch);
         AgentConfig config = fx.config();
         Replayer.Report report = Replayer.replay(config, result.runId(), scratch, RunListener.NONE);

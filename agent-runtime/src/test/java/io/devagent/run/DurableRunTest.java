@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.policy.Policy;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,28 +17,21 @@ import java.util.concurrent.CountDownLatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Pause, resume, review and ownership of runs, in-process against the scripted model server. */
+@ExtendWith(RunFixtureExtension.class)
 class DurableRunTest {
 
-    @TempDir
-    Path root;
-    ScriptedModelServer server;
     RunFixture fx;
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start().selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS);
-        fx = new RunFixture(root, server);
+    void setUp(RunFixture fx) throws Exception {
+        this.fx = fx;
+        fx.server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS);
         fx.vars.put("LLM_MODEL", "scripted-model");
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.close();
     }
 
     @Test
     void theReviewerReportsAFileChangedBetweenPauseAndResume() throws Exception {
-        server.script(
+        fx.server.script(
                 Reply.toolCall("write_file", "{\"path\":\"notes.md\",\"content\":\"mine\\n\"}"),
                 Reply.firstThen(1, Reply.status(503, "0"), Reply.text("noted")));
         fx.vars.put("LLM_MAX_RETRIES", "0");
@@ -63,7 +54,7 @@ class DurableRunTest {
 
     @Test
     void anUnchangedWorkspacePassesReviewOnResume() throws Exception {
-        server.script(
+        fx.server.script(
                 Reply.toolCall("write_file", "{\"path\":\"notes.md\",\"content\":\"mine\\n\"}"),
                 Reply.firstThen(1, Reply.status(503, "0"), Reply.text("noted")));
         fx.vars.put("LLM_MAX_RETRIES", "0");
@@ -78,7 +69,7 @@ class DurableRunTest {
 
     @Test
     void twoResumesRaceAndOnlyOneRuns() throws Exception {
-        server.script(
+        fx.server.script(
                 Reply.toolCall("list_files", "{\"path\":\".\"}"),
                 Reply.firstThen(1, Reply.status(503, "0"), Reply.delayed(500, Reply.text("finished once"))));
         fx.vars.put("LLM_MAX_RETRIES", "0");
@@ -109,7 +100,7 @@ class DurableRunTest {
 
     @Test
     void aRunStoppedByItsStepLimitResumesOnceTheLimitIsRaised() throws Exception {
-        server.script(
+        fx.server.script(
                 Reply.toolCall("list_files", "{\"path\":\".\"}"),
                 Reply.toolCall("list_files", "{\"path\":\".\"}"),
                 Reply.text("made it"));
@@ -122,13 +113,13 @@ class DurableRunTest {
 
         assertThat(resumed.status()).isEqualTo("succeeded");
         assertThat(resumed.steps()).isEqualTo(3);
-        assertThat(server.chatRequestCount()).isEqualTo(3);
+        assertThat(fx.server.chatRequestCount()).isEqualTo(3);
     }
 
     @Test
     void withModelReviewTheModelIsAskedToApproveEachStep() throws Exception {
         fx.policy = new Policy(null, null, null, null, null, new Policy.Review(true), null);
-        server.selectBy(ScriptedModelServer.Selector.REQUEST_COUNT).script(
+        fx.server.selectBy(ScriptedModelServer.Selector.REQUEST_COUNT).script(
                 Reply.toolCall("write_file", "{\"path\":\"a.txt\",\"content\":\"a\"}"),
                 Reply.text("REJECT: the file name is meaningless"),
                 Reply.text("renamed nothing, done"));
@@ -136,8 +127,8 @@ class DurableRunTest {
         RunResult result = fx.start("Write a file");
 
         assertThat(result.answer()).isEqualTo("renamed nothing, done");
-        assertThat(server.chatRequestCount()).isEqualTo(3);
-        JsonNode reviewRequest = server.requests().get(1).path("messages");
+        assertThat(fx.server.chatRequestCount()).isEqualTo(3);
+        JsonNode reviewRequest = fx.server.requests().get(1).path("messages");
         assertThat(reviewRequest.get(reviewRequest.size() - 1).path("content").asText()).contains("APPROVE").contains("REJECT");
         JsonNode last = fx.lastRequestMessages();
         assertThat(last.get(last.size() - 1).path("content").asText()).contains("The model reviewer rejected the step")
@@ -147,7 +138,7 @@ class DurableRunTest {
 
     @Test
     void aStartWithAnExistingRunIdIsRefused() throws Exception {
-        server.script(Reply.text("one"));
+        fx.server.script(Reply.text("one"));
         fx.agent().start("first", Optional.of("same"), new RunControl(), RunListener.NONE);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> fx.agent().start("second", Optional.of("same"), new RunControl(), RunListener.NONE))
                 .isInstanceOf(RunException.class).hasMessageContaining("already exists with another goal");
@@ -156,7 +147,7 @@ class DurableRunTest {
     @Test
     void aStartWithTheIdOfAnUnfinishedRunOfTheSameGoalResumesIt() throws Exception {
         // A replaced Kubernetes pod runs the same `agent run GOAL --run-id ID` again.
-        server.script(
+        fx.server.script(
                 Reply.toolCall("write_file", "{\"path\":\"notes.md\",\"content\":\"mine\\n\"}"),
                 Reply.firstThen(1, Reply.status(503, "0"), Reply.text("noted")));
         fx.vars.put("LLM_MAX_RETRIES", "0");
@@ -183,9 +174,9 @@ class DurableRunTest {
 
     @Test
     void aStartWithTheIdOfAFinishedRunReportsItWithoutRunningAgain() throws Exception {
-        server.script(Reply.text("done once"));
+        fx.server.script(Reply.text("done once"));
         RunResult first = fx.agent().start("Say it", Optional.of("finished-run"), new RunControl(), RunListener.NONE);
-        int requests = server.chatRequestCount();
+        int requests = fx.server.chatRequestCount();
 
         RunResult again = fx.agent().start("Say it", Optional.of("finished-run"), new RunControl(), RunListener.NONE);
 
@@ -194,6 +185,6 @@ class DurableRunTest {
         assertThat(again.answer()).isEqualTo("done once");
         assertThat(again.steps()).isEqualTo(first.steps());
         assertThat(again.tokens()).isEqualTo(first.tokens());
-        assertThat(server.chatRequestCount()).isEqualTo(requests);
+        assertThat(fx.server.chatRequestCount()).isEqualTo(requests);
     }
 }

@@ -3,36 +3,25 @@ package io.devagent.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.checkpoint.Snapshot;
 import io.devagent.policy.PolicyLoader;
-import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** read_file ranges, edit_file, the repeat guard and the servers' odd answers, through real runs. */
+@ExtendWith(RunFixtureExtension.class)
 class EditingToolsRunTest {
 
-    @TempDir
-    Path root;
-    ScriptedModelServer server;
     RunFixture fx;
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
-        fx = new RunFixture(root, server);
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.close();
+    void setUp(RunFixture fx) throws Exception {
+        this.fx = fx;
     }
 
     @Test
@@ -42,7 +31,7 @@ class EditingToolsRunTest {
             text.append("row ").append(i).append('\n');
         }
         Files.writeString(fx.workspace.resolve("big.txt"), text);
-        server.script(
+        fx.server.script(
                 Reply.toolCall("read_file", "{\"path\":\"big.txt\"}"),
                 Reply.toolCall("read_file", "{\"path\":\"big.txt\",\"offset\":599,\"limit\":50}"),
                 Reply.toolCall("read_file", "{\"path\":\"big.txt\",\"offset\":700}"),
@@ -59,7 +48,7 @@ class EditingToolsRunTest {
     @Test
     void editFileReplacesAUniqueMatchAndRefusesAbsentOrAmbiguousOnesChangingNothing() throws Exception {
         Files.writeString(fx.workspace.resolve("App.java"), "class App {\n  int a = 1;\n  int b = 1;\n  int c = 2;\n}\n");
-        server.script(
+        fx.server.script(
                 Reply.toolCall("edit_file", "{\"path\":\"App.java\",\"old_string\":\"int c = 2;\",\"new_string\":\"int c = 3;\"}"),
                 Reply.toolCall("edit_file", "{\"path\":\"App.java\",\"old_string\":\"= 1;\",\"new_string\":\"= 5;\"}"),
                 Reply.toolCall("edit_file", "{\"path\":\"App.java\",\"old_string\":\"int d\",\"new_string\":\"int e\"}"),
@@ -87,7 +76,7 @@ class EditingToolsRunTest {
         fx.policy = PolicyLoader.parse("files: {writable: false}", "test");
         Files.createDirectories(fx.workspace.resolve("locked"));
         Files.writeString(fx.workspace.resolve("locked/conf.txt"), "x = 1\n");
-        server.script(
+        fx.server.script(
                 Reply.toolCall("edit_file", "{\"path\":\"locked/conf.txt\",\"old_string\":\"x = 1\",\"new_string\":\"x = 2\"}"),
                 Reply.text("could not"));
 
@@ -101,7 +90,7 @@ class EditingToolsRunTest {
     @Test
     void theSameCallWithTheSameResultIsPointedOutFromTheThirdTimeAndStopsTheRunAtTheFifth() throws Exception {
         Files.writeString(fx.workspace.resolve("same.txt"), "unchanging\n");
-        server.whenExhausted(Reply.toolCall("read_file", "{\"path\":\"same.txt\"}"));
+        fx.server.whenExhausted(Reply.toolCall("read_file", "{\"path\":\"same.txt\"}"));
 
         RunResult result = fx.start("Loop");
 
@@ -116,33 +105,33 @@ class EditingToolsRunTest {
 
     @Test
     void ollamasToolCallParseErrorIsToldToTheModelNotTakenForAnUnreachableServer() throws Exception {
-        server.script(Reply.ollamaToolParseError(), Reply.text("answered after all"));
+        fx.server.script(Reply.ollamaToolParseError(), Reply.text("answered after all"));
 
         RunResult result = fx.start("Anything");
 
         assertThat(result.status()).isEqualTo(Snapshot.SUCCEEDED);
         assertThat(result.answer()).isEqualTo("answered after all");
-        assertThat(server.chatRequestCount()).as("not retried as a server failure").isEqualTo(2);
-        JsonNode note = last(server.requests().get(1).path("messages"));
+        assertThat(fx.server.chatRequestCount()).as("not retried as a server failure").isEqualTo(2);
+        JsonNode note = last(fx.server.requests().get(1).path("messages"));
         assertThat(note.path("content").asText()).startsWith("error: your last reply could not be read (the server could not parse "
                 + "the model's tool call");
     }
 
     @Test
     void aFourHundredThatIsNotAboutToolsDoesNotSwitchToTheTextConvention() throws Exception {
-        server.script(Reply.error(400, "{\"error\":{\"message\":\"invalid 'temperature': must be at most 2\"}}"));
+        fx.server.script(Reply.error(400, "{\"error\":{\"message\":\"invalid 'temperature': must be at most 2\"}}"));
 
         RunResult result = fx.start("Anything");
 
         assertThat(result.status()).isEqualTo(Snapshot.FAILED);
         assertThat(result.message()).contains("invalid 'temperature'");
-        assertThat(server.requests()).hasSize(1);
+        assertThat(fx.server.requests()).hasSize(1);
         assertThat(fx.auditTypes(result.runId())).doesNotContain("tool_mode");
     }
 
     /** The tool result the model saw in request {@code n} (the newest message). */
     private String toolResult(int n) {
-        return last(server.requests().get(n).path("messages")).path("content").asText();
+        return last(fx.server.requests().get(n).path("messages")).path("content").asText();
     }
 
     private static JsonNode last(JsonNode messages) {

@@ -1,12 +1,8 @@
 package io.devagent.run;
 
 import io.devagent.run.HostileRun.Probe;
-import io.devagent.testkit.ScriptedModelServer;
-import io.devagent.testkit.ScriptedModelServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A model that tries to leave the workspace, or reach the files the policy denies, through the file
  * tools. Every attempt must be refused, audited as {@code policy_denied}, and the run must go on.
  */
-@ExtendWith(ScriptedModelServerExtension.class)
-class HostileFileToolsTest {
+class HostileFileToolsTest extends HostileSuite {
 
     static final String OUTSIDE = "OUTSIDE-SECRET-5c1e";
     static final String INNER = "OUTSIDE-DIR-SECRET-9a0b";
@@ -32,22 +27,10 @@ class HostileFileToolsTest {
     static final String GIT = "GIT-SECRET-e4a8";
     static final String LINKED_ENV = "LINKED-ENV-SECRET-0b5d";
 
-    @TempDir
-    Path root;
-    ScriptedModelServer server;
-    RunFixture fx;
-    Path ws;
-    Path secret;
-    Path outdir;
-
     @BeforeEach
-    void setUp(ScriptedModelServer server) throws Exception {
-        this.server = server;
-        fx = new RunFixture(root, server);
-        ws = fx.workspace;
-        HostileWorkspace ground = HostileWorkspace.prepare(root, ws, new HostileWorkspace.Secrets(OUTSIDE, INNER, ENV, SUB_ENV, GIT));
-        secret = ground.secret();
-        outdir = ground.outdir();
+    void setUp(RunFixture fx) throws Exception {
+        ground(fx, OUTSIDE, INNER);
+        plantDeniedFiles(ENV, SUB_ENV, gitConfigWithToken(GIT));
         Files.createSymbolicLink(ws.resolve("dangling-out"), root.resolve("created-through-link.txt"));
         Files.createSymbolicLink(ws.resolve("alias-of-env"), Path.of(".env"));
         Files.createSymbolicLink(ws.resolve("alias-of-git"), Path.of(".git"));

@@ -4,19 +4,15 @@ import io.devagent.policy.Policy;
 import io.devagent.policy.PolicyLoader;
 import io.devagent.run.HostileRun.CountingServer;
 import io.devagent.run.HostileRun.Probe;
-import io.devagent.testkit.ScriptedModelServer;
+import io.devagent.testkit.Prerequisite;
 import io.devagent.tool.ShellSandbox;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
-import static io.devagent.run.HostileRun.eventually;
 import static io.devagent.run.HostileRun.requireProgram;
 import static io.devagent.run.HostileRun.shell;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,45 +22,22 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The hostile shell probes against the Landlock and seccomp sandbox alone ({@code AGENT_SHELL_SANDBOX=landlock}:
  * bubblewrap is never tried), as in a container or a restricted pod where bubblewrap cannot start.
  */
-class HostileLandlockShellTest {
+class HostileLandlockShellTest extends HostileSuite {
 
     static final String OUTSIDE = "OUTSIDE-SECRET-77aa";
-
-    @TempDir
-    Path root;
-    ScriptedModelServer server;
-    RunFixture fx;
-    Path ws;
-    Path secret;
+    static final String INNER = "OUTSIDE-DIR-SECRET-c3e9";
 
     @BeforeEach
-    void setUp() throws Exception {
+    void setUp(RunFixture fx) throws Exception {
         requireLandlock();
-        server = ScriptedModelServer.start();
-        fx = new RunFixture(root, server);
+        ground(fx, OUTSIDE, INNER);
         fx.vars.put("AGENT_SHELL_SANDBOX", "landlock");
         fx.policy = PolicyLoader.effective(Policy.defaults(), fx.env());
-        ws = fx.workspace;
-        secret = Files.writeString(root.resolve("secret.txt"), OUTSIDE + "\n");
-        Files.writeString(ws.resolve("inside.txt"), "inside content\n");
-        Files.createSymbolicLink(ws.resolve("link-to-outside"), secret);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     /** Skips when this kernel has no usable Landlock, except in CI, where it must. */
     static void requireLandlock() {
-        var problem = ShellSandbox.landlockProblem();
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(problem).as("the Landlock sandbox must work in CI").isEmpty();
-        } else {
-            assumeTrue(problem.isEmpty(), () -> "no usable Landlock: " + problem.orElse(""));
-        }
+        Prerequisite.require("a usable Landlock", ShellSandbox.landlockProblem());
     }
 
     @Test
@@ -73,8 +46,8 @@ class HostileLandlockShellTest {
         List<Probe> probes = List.of(
                 shell("cat inside.txt; echo made > made.txt; mkdir -p target/classes && echo c > target/classes/A.class && cat target/classes/A.class"),
                 shell("cat ../secret.txt; echo cat=$?"),
-                shell("cat link-to-outside; echo cat=$?"),
-                shell("cd .. && ls; echo ls=$?; echo x > ../pwned; echo x > " + root.resolve("pwned-abs") + "; echo x > link-to-outside"),
+                shell("cat link-to-secret; echo cat=$?"),
+                shell("cd .. && ls; echo ls=$?; echo x > ../pwned; echo x > " + root.resolve("pwned-abs") + "; echo x > link-to-secret"),
                 shell("ls " + state + "; echo ls=$?; cat " + state.resolve("checkpoints").resolve("ll-state").resolve("journal.jsonl") + "; echo cat=$?"),
                 shell("echo forged >> " + state.resolve("audit").resolve("run-ll-state.jsonl") + "; echo w=$?; truncate -s 0 "
                         + state.resolve("audit").resolve("run-ll-state.jsonl") + "; echo t=$?"),
@@ -96,7 +69,7 @@ class HostileLandlockShellTest {
         assertThat(run.message(5)).contains("w=1").contains("t=1");
         assertThat(run.message(6)).contains("shadow=1").contains("home=2").contains("etc=0").doesNotContain("root:");
         assertThat(run.message(7)).contains("tmp\n").contains("tmp=2");
-        run.assertNeverSeen(OUTSIDE);
+        run.assertNeverSeen(OUTSIDE, INNER);
         assertThat(root.resolve("pwned")).doesNotExist();
         assertThat(root.resolve("pwned-abs")).doesNotExist();
         assertThat(secret).hasContent(OUTSIDE);
@@ -187,18 +160,7 @@ class HostileLandlockShellTest {
 
     @Test
     void aChildThatLeavesTheTreeDiesWithTheCommand() throws Exception {
-        List<Probe> probes = List.of(
-                shell("(sleep 2; echo late > late.txt) & disown; echo started"),
-                shell("setsid bash -c 'sleep 2; echo late > late-setsid.txt' </dev/null >/dev/null 2>&1 & echo started"),
-                shell("( (sleep 2; echo late > late-double.txt) & ) ; echo started"));
-
-        HostileRun run = HostileRun.run(fx, "ll-orphans", probes);
-
-        for (int i = 0; i < probes.size(); i++) {
-            assertThat(run.message(i)).isEqualTo("exit code: 0\nstarted\n");
-        }
-        List<Path> late = List.of(ws.resolve("late.txt"), ws.resolve("late-setsid.txt"), ws.resolve("late-double.txt"));
-        assertThat(eventually(ws, Duration.ofSeconds(4), () -> late.stream().anyMatch(Files::exists))).isFalse();
+        assertOrphansDieWithTheirCommand("ll-orphans");
     }
 
     @Test

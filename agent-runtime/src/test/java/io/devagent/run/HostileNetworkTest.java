@@ -4,15 +4,13 @@ import io.devagent.policy.Policy;
 import io.devagent.policy.PolicyLoader;
 import io.devagent.run.HostileRun.CountingServer;
 import io.devagent.run.HostileRun.Probe;
-import io.devagent.testkit.ScriptedModelServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static io.devagent.run.HostileRun.fetch;
@@ -25,25 +23,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A model that tries to reach the network. The target is an HTTP server on the host's loopback that
  * counts every request: with network off (the default) it must count zero, whatever the client.
  */
+@ExtendWith(RunFixtureExtension.class)
 class HostileNetworkTest {
 
-    @TempDir
-    Path root;
-    ScriptedModelServer server;
     CountingServer target;
     RunFixture fx;
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
+    void setUp(RunFixture fx) throws Exception {
+        this.fx = fx;
         target = new CountingServer();
-        fx = new RunFixture(root, server);
     }
 
     @AfterEach
     void tearDown() {
         target.close();
-        server.close();
     }
 
     @Test

@@ -2,11 +2,9 @@ package io.devagent.run;
 
 import io.devagent.policy.Policy;
 import io.devagent.run.HostileRun.Probe;
-import io.devagent.testkit.ScriptedModelServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,27 +22,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A model that tries to get around the policy's globs: {@code shell.deny} patterns dodged by quoting,
  * substitution, wrappers and shell syntax, and tools that {@code tools.deny} takes away.
  */
+@ExtendWith(RunFixtureExtension.class)
 class HostilePolicyTest {
 
-    @TempDir
-    Path root;
-    ScriptedModelServer server;
     RunFixture fx;
     Path ws;
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
-        fx = new RunFixture(root, server);
+    void setUp(RunFixture fx) throws Exception {
+        this.fx = fx;
         ws = fx.workspace;
         Files.writeString(ws.resolve("keep.txt"), "keep me\n");
         Files.createDirectories(ws.resolve("src"));
         Files.writeString(ws.resolve("src/Main.java"), "class Main {}\n");
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.close();
     }
 
     /** Each dodge ends by creating a marker file, which exists afterwards only if the command was run. */

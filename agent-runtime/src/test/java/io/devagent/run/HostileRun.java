@@ -2,6 +2,7 @@ package io.devagent.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.devagent.testkit.Prerequisite;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import io.devagent.tool.ShellSandbox;
 
@@ -22,7 +23,6 @@ import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Support for the hostile-tool suites: a run of one tool call per step through the real run loop,
@@ -210,32 +210,17 @@ final class HostileRun {
 
     /** Skips when the default shell sandbox (Landlock, else bubblewrap) cannot run here, except in CI, where it must. */
     static void requireSandbox() {
-        var problem = ShellSandbox.problem();
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(problem).as("a shell sandbox must work in CI").isEmpty();
-        } else {
-            assumeTrue(problem.isEmpty(), () -> "no working shell sandbox: " + problem.orElse(""));
-        }
+        Prerequisite.require("a working shell sandbox", ShellSandbox.problem());
     }
 
     /** Skips when bubblewrap cannot run here, except in CI, where it must. */
     static void requireBubblewrap() {
-        Optional<String> problem = ShellSandbox.bwrapProblem();
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(problem).as("bubblewrap must work in CI").isEmpty();
-        } else {
-            assumeTrue(problem.isEmpty(), () -> "no working bubblewrap: " + problem.orElse(""));
-        }
+        Prerequisite.require("a working bubblewrap", ShellSandbox.bwrapProblem());
     }
 
     /** Skips when a program is missing, except in CI, where it must be installed. */
     static void requireProgram(String path) {
-        boolean present = Files.isExecutable(Path.of(path));
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(present).as(path + " is needed by this test and must be installed in CI").isTrue();
-        } else {
-            assumeTrue(present, path + " is not installed");
-        }
+        Prerequisite.requireProgram(path);
     }
 
     /** An HTTP server on the host's loopback that counts every request it receives. */

@@ -1,20 +1,13 @@
 package io.devagent.run;
 
 import io.devagent.run.HostileRun.Probe;
-import io.devagent.testkit.Processes;
-import io.devagent.testkit.ScriptedModelServer;
-import io.devagent.testkit.ScriptedModelServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
-import static io.devagent.run.HostileRun.eventually;
 import static io.devagent.run.HostileRun.read;
 import static io.devagent.run.HostileRun.requireBubblewrap;
 import static io.devagent.run.HostileRun.requireSandbox;
@@ -26,8 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a process behind, through {@code run_shell}. The commands run (the runtime cannot judge what a
  * command will touch), so the sandbox is what must hold: they see nothing and change nothing outside.
  */
-@ExtendWith(ScriptedModelServerExtension.class)
-class HostileShellTest {
+class HostileShellTest extends HostileSuite {
 
     static final String OUTSIDE = "OUTSIDE-SECRET-2d7c";
     static final String INNER = "OUTSIDE-DIR-SECRET-61fa";
@@ -35,34 +27,10 @@ class HostileShellTest {
     static final String SUB_ENV = "SUB-ENV-SECRET-58b0";
     static final String GIT = "GIT-SECRET-0c4d";
 
-    @TempDir
-    Path root;
-    ScriptedModelServer server;
-    RunFixture fx;
-    Path ws;
-    Path secret;
-    Path outdir;
-
     @BeforeEach
-    void setUp(ScriptedModelServer server) throws Exception {
-        this.server = server;
-        fx = new RunFixture(root, server);
-        ws = fx.workspace;
-        secret = Files.writeString(root.resolve("secret.txt"), OUTSIDE + "\n");
-        outdir = Files.createDirectories(root.resolve("outdir"));
-        Files.writeString(outdir.resolve("inner.txt"), INNER + "\n");
-        Files.writeString(ws.resolve("inside.txt"), "inside content\n");
-        Files.createSymbolicLink(ws.resolve("link-to-outside"), secret);
-        Files.createSymbolicLink(ws.resolve("link-to-outdir"), outdir);
-    }
-
-    /** Files the default policy denies: Landlock cannot hide them, so only bubblewrap runs commands beside them. */
-    private void plantDeniedFiles() throws Exception {
-        Files.createDirectories(ws.resolve("sub"));
-        Files.writeString(ws.resolve(".env"), "API_TOKEN=" + ENV + "\n");
-        Files.writeString(ws.resolve("sub/.env"), "DB_PASSWORD=" + SUB_ENV + "\n");
-        Files.createDirectories(ws.resolve(".git"));
-        Files.writeString(ws.resolve(".git/config"), "[core]\n\ttoken = " + GIT + "\n");
+    void setUp(RunFixture fx) throws Exception {
+        // Not the files the default policy denies: Landlock cannot hide them, so only bubblewrap runs commands beside them.
+        ground(fx, OUTSIDE, INNER);
     }
 
     @Test
@@ -145,7 +113,7 @@ class HostileShellTest {
     @Test
     void deniedFilesAreEmptyOrAbsentInsideTheSandbox() throws Exception {
         requireBubblewrap();
-        plantDeniedFiles();
+        plantDeniedFiles(ENV, SUB_ENV, "[core]\n\ttoken = " + GIT + "\n");
         fx.vars.put("AGENT_SHELL_SANDBOX", "bwrap");
         List<Probe> probes = List.of(
                 shell("cat .env; echo cat=$?"),
@@ -186,25 +154,6 @@ class HostileShellTest {
     @Test
     void aChildThatOutlivesItsShellCommandIsKilledWithIt() throws Exception {
         requireSandbox();
-        // Every child's command line carries the tag, so the test waits for them to be gone, not for the time they would take.
-        String tag = "2.0" + java.util.concurrent.ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
-        List<Probe> probes = List.of(
-                shell("(sleep " + tag + "; echo late > late.txt) & disown; echo started"),
-                shell("nohup bash -c 'sleep " + tag + "; echo late > late-nohup.txt' >/dev/null 2>&1 & echo started"),
-                shell("setsid bash -c 'sleep " + tag + "; echo late > late-setsid.txt' </dev/null >/dev/null 2>&1 & echo started"),
-                shell("( (sleep " + tag + "; echo late > late-double.txt) & ) ; echo started"));
-
-        HostileRun run = HostileRun.run(fx, "orphans", probes);
-
-        for (int i = 0; i < probes.size(); i++) {
-            run.assertRan(i);
-            assertThat(run.message(i)).isEqualTo("exit code: 0\nstarted\n");
-        }
-        assertThat(eventually(ws, Duration.ofSeconds(5), () -> Processes.withCommandLine(tag).isEmpty()))
-                .as("children left: %s", Processes.withCommandLine(tag)).isTrue();
-        // With every child gone, a late file is there already or never will be.
-        for (String late : List.of("late.txt", "late-nohup.txt", "late-setsid.txt", "late-double.txt")) {
-            assertThat(ws.resolve(late)).doesNotExist();
-        }
+        assertOrphansDieWithTheirCommand("orphans");
     }
 }

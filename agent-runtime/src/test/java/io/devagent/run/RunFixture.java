@@ -19,9 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A workspace, a state directory and a scripted model server wired into a real {@link Agent}. */
+/**
+ * A workspace, a state directory and a scripted model server wired into a real {@link Agent}; a test
+ * gets one from {@link RunFixtureExtension}.
+ */
 final class RunFixture {
 
+    /** The directory that holds the workspace and the state directory (and whatever a test puts beside them). */
+    final Path root;
     final Path workspace;
     final Path stateDir;
     final ScriptedModelServer server;
@@ -29,6 +34,7 @@ final class RunFixture {
     Policy policy = Policy.defaults();
 
     RunFixture(Path root, ScriptedModelServer server) throws IOException {
+        this.root = root;
         this.workspace = Files.createDirectories(root.resolve("workspace"));
         this.stateDir = root.resolve("state");
         this.server = server;

@@ -7,10 +7,9 @@ import io.devagent.model.ModelUnavailableException;
 import io.devagent.policy.Policy;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,32 +24,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Runs driven end to end by a scripted OpenAI-compatible server over real HTTP. */
+@ExtendWith(RunFixtureExtension.class)
 class RunLoopTest {
 
-    @TempDir
-    Path root;
-    ScriptedModelServer server;
     RunFixture fx;
 
     @BeforeEach
-    void setUp() throws Exception {
-        server = ScriptedModelServer.start();
-        fx = new RunFixture(root, server);
+    void setUp(RunFixture fx) throws Exception {
+        this.fx = fx;
         Files.writeString(fx.workspace.resolve("README.md"), "# Demo\nA tiny repo for tests.\n");
         Files.createDirectories(fx.workspace.resolve("src"));
         Files.writeString(fx.workspace.resolve("src/App.java"), "class App { // TODO: greet\n}\n");
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.close();
     }
 
     @ParameterizedTest(name = "stream={0}")
     @ValueSource(strings = {"false", "true"})
     void readsSearchesWritesAndRunsShellToAFinalAnswer(String stream) throws Exception {
         fx.vars.put("LLM_STREAM", stream);
-        server.script(
+        fx.server.script(
                 Reply.toolCall("list_files", "{\"path\":\".\"}"),
                 Reply.toolCall("read_file", "{\"path\":\"README.md\"}"),
                 Reply.toolCall("search_files", "{\"pattern\":\"TODO\"}"),
@@ -68,7 +59,7 @@ class RunLoopTest {
         assertThat(Files.readString(fx.workspace.resolve("lines.txt")).trim()).isEqualTo("1");
 
         // What each tool returned reached the model as a tool message.
-        List<JsonNode> requests = server.requests();
+        List<JsonNode> requests = fx.server.requests();
         assertThat(requests).hasSize(6);
         assertThat(toolMessage(requests.get(1), 0)).contains("README.md").contains("src/");
         assertThat(toolMessage(requests.get(2), 0)).contains("# Demo");
@@ -110,7 +101,7 @@ class RunLoopTest {
 
     @Test
     void garbageRepliesAndServerErrorsDoNotStopTheRun() throws Exception {
-        server.script(
+        fx.server.script(
                 Reply.status(429, "0"),
                 Reply.status(500, null),
                 Reply.raw("application/json", "this is not json {"),
@@ -125,7 +116,7 @@ class RunLoopTest {
         assertThat(result.answer()).isEqualTo("done");
         // 429 and 500 were retried inside one step; the garbage reply became a step with an error for the model.
         assertThat(result.steps()).isEqualTo(3);
-        JsonNode afterGarbage = server.requests().get(3).path("messages");
+        JsonNode afterGarbage = fx.server.requests().get(3).path("messages");
         assertThat(afterGarbage.get(afterGarbage.size() - 1).path("content").asText()).contains("could not be read").contains("not valid JSON");
         assertThat(fx.auditTypes(result.runId())).contains("error");
         assertThat(fx.view().metrics().path("errors").path("malformed_reply").asLong()).isEqualTo(1);
@@ -134,7 +125,7 @@ class RunLoopTest {
 
     @Test
     void brokenMissingAndUnknownToolCallsAnswerTheModelWithErrors() throws Exception {
-        server.script(
+        fx.server.script(
                 Reply.toolCall("read_file", "{\"path\": "),
                 Reply.toolCall("read_file", "{}"),
                 Reply.toolCall("read_file", "{\"path\": 42}"),
@@ -144,7 +135,7 @@ class RunLoopTest {
         RunResult result = fx.start("Try things");
 
         assertThat(result.status()).isEqualTo("succeeded");
-        List<JsonNode> requests = server.requests();
+        List<JsonNode> requests = fx.server.requests();
         assertThat(toolMessage(requests.get(1), 0)).startsWith("error:").contains("not valid JSON");
         assertThat(toolMessage(requests.get(2), 0)).startsWith("error:").contains("missing required argument 'path'");
         assertThat(toolMessage(requests.get(3), 0)).startsWith("error:").contains("must be a string");
@@ -156,10 +147,10 @@ class RunLoopTest {
 
     @Test
     void pathsThatEscapeTheWorkspaceAreRefusedAndAudited() throws Exception {
-        Path outside = Files.writeString(root.resolve("secret.txt"), "outside secret");
+        Path outside = Files.writeString(fx.root.resolve("secret.txt"), "outside secret");
         Files.createSymbolicLink(fx.workspace.resolve("link"), outside);
-        Files.createSymbolicLink(fx.workspace.resolve("linkdir"), root);
-        server.script(
+        Files.createSymbolicLink(fx.workspace.resolve("linkdir"), fx.root);
+        fx.server.script(
                 Reply.toolCall("read_file", "{\"path\":\"../secret.txt\"}"),
                 Reply.toolCall("read_file", "{\"path\":\"" + outside + "\"}"),
                 Reply.toolCall("read_file", "{\"path\":\"link\"}"),
@@ -171,16 +162,16 @@ class RunLoopTest {
 
         assertThat(result.status()).isEqualTo("succeeded");
         for (int i = 1; i <= 5; i++) {
-            assertThat(toolMessage(server.requests().get(i), 0)).as("call %d", i).startsWith("error: refused").doesNotContain("outside secret");
+            assertThat(toolMessage(fx.server.requests().get(i), 0)).as("call %d", i).startsWith("error: refused").doesNotContain("outside secret");
         }
-        assertThat(root.resolve("pwned.txt")).doesNotExist();
+        assertThat(fx.root.resolve("pwned.txt")).doesNotExist();
         assertThat(fx.auditTypes(result.runId()).stream().filter("policy_denied"::equals)).hasSize(5);
         assertThat(Files.readString(fx.stateDir.resolve("audit/run-" + result.runId() + ".jsonl"))).doesNotContain("outside secret");
     }
 
     @Test
     void textConventionToolCallsWorkForModelsWithoutNativeTools() throws Exception {
-        server.script(
+        fx.server.script(
                 Reply.content("Let me look.\n<tool_call>{\"name\": \"read_file\", \"arguments\": {\"path\": \"README.md\"}}</tool_call>"),
                 Reply.content("<tool_call>{\"name\": \"write_file\", \"arguments\": \"{\\\"path\\\": \\\"out.txt\\\", \\\"content\\\": \\\"hi\\\"}\"}"),
                 Reply.text("Wrote out.txt."));
@@ -189,7 +180,7 @@ class RunLoopTest {
 
         assertThat(result.answer()).isEqualTo("Wrote out.txt.");
         assertThat(Files.readString(fx.workspace.resolve("out.txt"))).isEqualTo("hi");
-        JsonNode second = server.requests().get(1).path("messages");
+        JsonNode second = fx.server.requests().get(1).path("messages");
         JsonNode resultMessage = second.get(second.size() - 1);
         assertThat(resultMessage.path("role").asText()).isEqualTo("user");
         assertThat(resultMessage.path("content").asText()).startsWith("<tool_result name=\"read_file\"").contains("# Demo");
@@ -197,7 +188,7 @@ class RunLoopTest {
 
     @Test
     void serversThatRejectNativeToolsFallBackToTheTextConvention() throws Exception {
-        server.script(
+        fx.server.script(
                 Reply.error(400, "{\"error\":{\"code\":400,\"message\":\"tools param requires --jinja flag\",\"type\":\"invalid_request_error\"}}"),
                 Reply.content("<tool_call>{\"name\": \"list_files\", \"arguments\": {\"path\": \".\"}}</tool_call>"),
                 Reply.text("listed"));
@@ -205,7 +196,7 @@ class RunLoopTest {
         RunResult result = fx.start("List");
 
         assertThat(result.answer()).isEqualTo("listed");
-        List<JsonNode> requests = server.requests();
+        List<JsonNode> requests = fx.server.requests();
         assertThat(requests.get(0).has("tools")).isTrue();
         assertThat(requests.get(1).has("tools")).isFalse();
         assertThat(requests.get(1).path("messages").get(0).path("content").asText()).contains("<tool_call>");
@@ -213,10 +204,10 @@ class RunLoopTest {
 
     @Test
     void unreachableModelFailsBeforeARunIsCreated() throws Exception {
-        server.close();
+        fx.server.close();
         assertThatThrownBy(() -> fx.start("Summarize repo"))
                 .isInstanceOf(ModelUnavailableException.class)
-                .hasMessageContaining("cannot reach the model at " + server.baseUrl())
+                .hasMessageContaining("cannot reach the model at " + fx.server.baseUrl())
                 .hasMessageNotContaining("\n");
         assertThat(fx.view().runs()).isEmpty();
     }
@@ -224,7 +215,7 @@ class RunLoopTest {
     @Test
     void modelLostMidRunPausesAndResumeFinishesWithoutRepeatingSteps() throws Exception {
         fx.vars.put("LLM_MODEL", "scripted-model");
-        server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS).script(
+        fx.server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS).script(
                 Reply.toolCall("run_shell", "{\"command\":\"echo one >> count.txt\"}"),
                 Reply.toolCall("run_shell", "{\"command\":\"echo two >> count.txt\"}"),
                 Reply.firstThen(4, Reply.status(503, "0"), Reply.toolCall("run_shell", "{\"command\":\"echo three >> count.txt\"}")),
@@ -253,13 +244,13 @@ class RunLoopTest {
     @Test
     void stepAndTokenLimitsEndTheRunCleanly() throws Exception {
         fx.policy = Policy.defaults().withLimits(new Policy.Limits(2, null, null));
-        server.whenExhausted(Reply.toolCall("list_files", "{\"path\":\".\"}"));
+        fx.server.whenExhausted(Reply.toolCall("list_files", "{\"path\":\".\"}"));
 
         RunResult result = fx.start("Loop forever");
 
         assertThat(result.status()).isEqualTo("failed");
         assertThat(result.message()).contains("step limit").contains("maxSteps = 2");
-        assertThat(server.chatRequestCount()).isEqualTo(2);
+        assertThat(fx.server.chatRequestCount()).isEqualTo(2);
         assertThat(fx.snapshot(result.runId()).status()).isEqualTo("failed");
 
         fx.policy = Policy.defaults().withLimits(new Policy.Limits(null, 10L, null));
@@ -270,7 +261,7 @@ class RunLoopTest {
 
     @Test
     void aRunCannotBeResumedWhileItsOwnerHoldsIt() throws Exception {
-        server.script(Reply.delayed(400, Reply.text("slow answer")));
+        fx.server.script(Reply.delayed(400, Reply.text("slow answer")));
         Agent agent = fx.agent();
         List<Throwable> failures = new ArrayList<>();
         Thread owner = Thread.ofVirtual().start(() -> {
@@ -280,7 +271,7 @@ class RunLoopTest {
                 failures.add(e);
             }
         });
-        server.awaitChatRequests(1, java.time.Duration.ofSeconds(5));
+        fx.server.awaitChatRequests(1, java.time.Duration.ofSeconds(5));
         assertThatThrownBy(() -> fx.agent().resume("race-1", new RunControl(), RunListener.NONE))
                 .isInstanceOf(RunException.class).hasMessageContaining("already being run by process");
         owner.join();
@@ -290,7 +281,7 @@ class RunLoopTest {
     @Test
     void aPauseRequestDuringTheModelRequestCheckpointsThePausedRun() throws Exception {
         fx.vars.put("LLM_MODEL", "scripted-model");
-        server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS).script(
+        fx.server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS).script(
                 Reply.toolCall("list_files", "{\"path\":\".\"}"),
                 Reply.firstThen(1, Reply.delayed(30_000, Reply.text("too late")), Reply.text("resumed answer")));
         RunControl control = new RunControl();
@@ -302,7 +293,7 @@ class RunLoopTest {
                 throw new AssertionError(e);
             }
         });
-        server.awaitChatRequests(2, java.time.Duration.ofSeconds(10));
+        fx.server.awaitChatRequests(2, java.time.Duration.ofSeconds(10));
         control.requestPause("paused by test");
         runner.join(10_000);
 

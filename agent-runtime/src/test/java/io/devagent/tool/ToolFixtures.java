@@ -6,6 +6,7 @@ import io.devagent.json.Json;
 import io.devagent.policy.Policy;
 import io.devagent.policy.PolicyException;
 import io.devagent.policy.PolicyLoader;
+import io.devagent.testkit.Prerequisite;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +18,6 @@ import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Shared helpers for the tool tests: contexts over real directories, arguments, refusals. */
 final class ToolFixtures {
@@ -86,23 +86,13 @@ final class ToolFixtures {
         return io.devagent.testkit.Await.eventually(dir, limit, condition::getAsBoolean);
     }
 
-    /** Skips when a helper program is missing, except in CI, where a missing tool must fail the build. */
+    /** Skips when a program is missing, except in CI, where it must be installed. */
     static void requireProgram(String path) {
-        boolean present = Files.isExecutable(Path.of(path));
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(present).as(path + " is needed by this test and must be installed in CI").isTrue();
-        } else {
-            assumeTrue(present, path + " is not installed");
-        }
+        Prerequisite.requireProgram(path);
     }
 
     /** Skips when the default shell sandbox (Landlock, else bubblewrap) cannot run here, except in CI, where it must. */
     static void requireSandbox() {
-        var problem = ShellSandbox.problem();
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(problem).as("a shell sandbox must work in CI").isEmpty();
-        } else {
-            assumeTrue(problem.isEmpty(), () -> "no working shell sandbox: " + problem.orElse(""));
-        }
+        Prerequisite.require("a working shell sandbox", ShellSandbox.problem());
     }
 }

@@ -9,11 +9,11 @@ import io.devagent.run.RunControl;
 import io.devagent.run.RunListener;
 import io.devagent.run.RunResult;
 import io.devagent.state.StateDir;
+import io.devagent.testkit.Prerequisite;
 import io.devagent.view.StateView;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The page's "Waiting for approval" panel in real headless Chromium, over a run that a real agent
@@ -48,13 +47,8 @@ class DashboardApprovalBrowserTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        if (Chromium.binary().isEmpty() || Chromium.driverBinary().isEmpty()) {
-            String missing = "Chromium and chromedriver are needed: apt-get install chromium chromium-driver";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(missing);
-            }
-            Assumptions.abort(missing);
-        }
+        boolean present = Chromium.binary().isPresent() && Chromium.driverBinary().isPresent();
+        Prerequisite.require("Chromium and chromedriver", present ? Optional.empty() : Optional.of("apt-get install chromium chromium-driver"));
         model = ScriptedModelServer.start().selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS)
                 .script(Reply.toolCall("write_file", "{\"path\":\"hello.txt\",\"content\":\"hello\\n\"}"), Reply.text("Done."));
         Environment env = new Environment(Map.of("LLM_BASE_URL", model.baseUrl(), "LLM_MODEL", "scripted-model"));

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.checkpoint.Snapshot;
 import io.devagent.json.Json;
 import io.devagent.run.RunResult;
+import io.devagent.testkit.Prerequisite;
 import io.devagent.view.StateView;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The web page in real headless Chromium, over a state directory made by real runs (the scripted model
@@ -55,14 +54,8 @@ class DashboardBrowserTest {
     @BeforeEach
     void setUp() throws Exception {
         boolean present = Chromium.binary().isPresent() && Chromium.driverBinary().isPresent() && Axe.script().isPresent();
-        if (!present) {
-            String missing = "Chromium (" + Chromium.BINARIES + "), chromedriver (" + Chromium.DRIVERS + ") and axe-core are needed: "
-                    + "apt-get install chromium chromium-driver; " + Axe.INSTALL;
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(missing);
-            }
-            Assumptions.abort(missing);
-        }
+        Prerequisite.require("Chromium (" + Chromium.BINARIES + "), chromedriver (" + Chromium.DRIVERS + ") and axe-core",
+                present ? Optional.empty() : Optional.of("apt-get install chromium chromium-driver; " + Axe.INSTALL));
         runs = new RealRuns(root);
         runs.finished("run-alpha", "Summarize the repository for a new contributor");
         runs.editing("run-edit", "Add a CONTRIBUTING file");

@@ -7,17 +7,10 @@ import io.devagent.json.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,32 +20,17 @@ import static io.devagent.dashboard.Sse.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code GET /logs/<id>?follow=true}: server-sent events for what a run writes after the stream opened. */
-@ExtendWith(VertxExtension.class)
-class DashboardLogStreamTest {
+class DashboardLogStreamTest extends ServedRunsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    Path root;
-    RealRuns runs;
-    Dashboard dashboard;
-    WebClient client;
     Vertx vertx;
 
     @BeforeEach
     void start(Vertx vertx) throws Exception {
         this.vertx = vertx;
-        runs = new RealRuns(root);
         runs.finished("quiet", "Summarize the repository");
-        dashboard = await(Dashboard.start(vertx, runs.view(), DashboardOptions.defaults().withPort(0).withRunsMaxAge(Duration.ZERO)
-                .withMaxStreams(3)));
-        client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(dashboard.port()));
-    }
-
-    @AfterEach
-    void stop() {
-        dashboard.close();
-        runs.close();
+        serve(vertx, DashboardOptions.defaults().withRunsMaxAge(Duration.ZERO).withMaxStreams(3));
     }
 
     private Sse follow(String uri, Map<String, String> headers) throws Exception {

@@ -7,14 +7,8 @@ import io.devagent.json.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,26 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * run in flight is paused by a person, a paused one cancelled, and a {@code running} run whose
  * owner is gone is listed as {@code interrupted}, all over real runs against the scripted model.
  */
-@ExtendWith(VertxExtension.class)
-class DashboardRunControlTest {
-
-    @TempDir
-    Path root;
-    RealRuns runs;
-    Dashboard dashboard;
-    WebClient client;
+class DashboardRunControlTest extends ServedRunsTest {
 
     @BeforeEach
     void start(Vertx vertx) throws Exception {
-        runs = new RealRuns(root);
-        dashboard = await(Dashboard.start(vertx, runs.view(), DashboardOptions.defaults().withPort(0).withRunsMaxAge(Duration.ZERO)));
-        client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(dashboard.port()));
-    }
-
-    @AfterEach
-    void stop() {
-        dashboard.close();
-        runs.close();
+        serve(vertx, DashboardOptions.defaults().withRunsMaxAge(Duration.ZERO));
     }
 
     private HttpResponse<Buffer> post(String uri, String body) throws Exception {

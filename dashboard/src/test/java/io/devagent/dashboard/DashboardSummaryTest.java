@@ -7,14 +7,8 @@ import io.devagent.json.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,29 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * incrementally (a second request reads only what was appended), folded again when the log goes; the
  * runs table's search, live flag and denial count.
  */
-@ExtendWith(VertxExtension.class)
-class DashboardSummaryTest {
-
-    @TempDir
-    Path root;
-    RealRuns runs;
-    Dashboard dashboard;
-    WebClient client;
+class DashboardSummaryTest extends ServedRunsTest {
 
     @BeforeEach
     void start(Vertx vertx) throws Exception {
-        runs = new RealRuns(root);
         runs.finished("run-a", "Summarize the repository for a newcomer");
         runs.refused("run-refused", "Clean the build directory");
         runs.stepLimit("run-limit", "List until told to stop", 4);
-        dashboard = await(Dashboard.start(vertx, runs.view(), DashboardOptions.defaults().withPort(0).withRunsMaxAge(Duration.ZERO)));
-        client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(dashboard.port()));
-    }
-
-    @AfterEach
-    void stop() {
-        dashboard.close();
-        runs.close();
+        serve(vertx, DashboardOptions.defaults().withRunsMaxAge(Duration.ZERO));
     }
 
     private JsonNode get(String uri, int status) throws Exception {

@@ -189,16 +189,22 @@ class KubeletEndToEndTest extends OperatorTestBase {
         assertThat(listed.path("current_step").asInt()).isEqualTo(2);
     }
 
-    @Test
-    void aPodKilledMidRunIsReplacedAndTheRunFinishesFromItsCheckpoint() throws Exception {
+    /**
+     * Starts a run whose step 1 writes notes.md and whose step 2 waits on the model until its pod is
+     * stopped (a replacement pod's request is answered with {@code answer}); returns once step 2 waits.
+     */
+    private void startWaitingInStepTwo(String name, String answer) throws Exception {
         model.script(
                 Reply.toolCall("write_file", "{\"path\":\"notes.md\",\"content\":\"draft\\n\"}"),
-                // The first pod waits on the model until it is killed; the replacement's request is answered.
-                Reply.firstThen(1, Reply.delayed(120_000, Reply.text("never seen")), Reply.text("Finished from the checkpoint.")));
-        create("durable", scripted("Write notes", null));
-
-        // Step 1 is committed (its write is on the volume, its progress in the status) and step 2 waits on the model.
+                Reply.firstThen(1, Reply.delayed(120_000, Reply.text("never seen")), Reply.text(answer)));
+        create(name, scripted("Write notes", null));
         poll("the second model request", model::chatRequestCount, n -> n >= 2);
+    }
+
+    @Test
+    void aPodKilledMidRunIsReplacedAndTheRunFinishesFromItsCheckpoint() throws Exception {
+        startWaitingInStepTwo("durable", "Finished from the checkpoint.");
+        // Step 1 is committed (its write is on the volume, its progress in the status) and step 2 waits on the model.
         await(run("durable"), "step 1 reported by the runtime", r -> r.getStatus() != null
                 && r.getStatus().getCurrentStep() != null && r.getStatus().getCurrentStep() >= 1);
         assertThat(kubelet.volume("durable-state").resolve("workspace/notes.md")).hasContent("draft");
@@ -277,11 +283,7 @@ class KubeletEndToEndTest extends OperatorTestBase {
 
     @Test
     void aSuspendedRunPausesAtACheckpointAndResumeFinishesIt() throws Exception {
-        model.script(
-                Reply.toolCall("write_file", "{\"path\":\"notes.md\",\"content\":\"draft\\n\"}"),
-                Reply.firstThen(1, Reply.delayed(120_000, Reply.text("never seen")), Reply.text("Resumed and done.")));
-        create("pausable", scripted("Write notes", null));
-        poll("the second model request", model::chatRequestCount, n -> n >= 2);
+        startWaitingInStepTwo("pausable", "Resumed and done.");
         poll("the pod's process", () -> kubelet.running("pausable-0"), Boolean::booleanValue);
 
         replaceSpec(run("pausable"), AgentRunReconcilerTest.withSuspend(run("pausable").get().getSpec(), true));
