@@ -135,8 +135,9 @@ class DashboardCommandTest {
         JsonNode ok = Json.parse(accepted.bodyAsString());
         assertThat(ok.path("ok").asBoolean()).isTrue();
         assertThat(ok.path("trigger").asText()).isEqualTo("SIGHUP");
-        assertThat(ok.path("previous_version").asText()).isEqualTo(startVersion);
         assertThat(ok.path("version").asText()).isNotEqualTo(startVersion);
+        // The runtime also watches the file: on a slow machine its watcher may take the change before the signal arrives.
+        assertThat(ok.path("previous_version").asText()).isIn(startVersion, ok.path("version").asText());
         assertThat(ok.path("policy").path("tools").path("deny").get(0).asText()).isEqualTo("http_fetch");
 
         // At once again: rate-limited, and nothing is sent to the runtime.
