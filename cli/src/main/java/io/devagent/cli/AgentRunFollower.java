@@ -21,19 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Follows an AgentRun until it succeeds, fails or is suspended: {@code run_id} first, progress on
  * stderr, the answer last, the exit code of a local run. Ctrl-C stops following; the run goes on.
  */
-final class AgentRunFollower {
-
-    private final Cluster cluster;
-    private final Environment env;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    AgentRunFollower(Cluster cluster, Environment env, PrintWriter out, PrintWriter err) {
-        this.cluster = cluster;
-        this.env = env;
-        this.out = out;
-        this.err = err;
-    }
+record AgentRunFollower(Cluster cluster, Environment env, PrintWriter out, PrintWriter err) {
 
     /** Follows AgentRun {@code name} from the operator's answer to spec {@code generation} on. */
     int follow(String name, boolean json, long generation) throws InterruptedException {

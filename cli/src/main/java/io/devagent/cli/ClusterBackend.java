@@ -10,21 +10,14 @@ import java.time.Duration;
  * {@code --context} and {@code --namespace}. What reads a local state directory (diff, audit) or
  * steers a local process (pause, cancel) says how to do it in the cluster instead, with exit 2.
  */
-final class ClusterBackend implements Backend {
+record ClusterBackend(Environment env, ClusterConnection connection, PrintWriter out, PrintWriter err) implements Backend {
 
     /** How long {@code policies reload} waits for the operator to propagate a Policy. */
     private static final Duration RELOAD_WAIT = Duration.ofSeconds(30);
 
-    private final Environment env;
-    private final ClusterConnection connection;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
+    /** The cluster of kubeconfig context {@code context} (null: the current one) and {@code namespace} (null: the context's). */
     ClusterBackend(Environment env, String context, String namespace, PrintWriter out, PrintWriter err) {
-        this.env = env;
-        this.connection = new ClusterConnection(env, context, namespace, err);
-        this.out = out;
-        this.err = err;
+        this(env, new ClusterConnection(env, context, namespace, err), out, err);
     }
 
     @Override

@@ -11,23 +11,11 @@ import java.io.PrintWriter;
  * The cluster of {@code --context} and {@code --namespace}, connected for one piece of work: a client
  * failure becomes one line on stderr and exit 3 (unreachable) or 1 (refused); a bad context, exit 2.
  */
-final class ClusterConnection {
+record ClusterConnection(Environment env, String context, String namespace, PrintWriter err) {
 
     /** Work against a connected cluster, returning the exit code. */
     interface Work {
         int run(Cluster cluster) throws ClusterException, InterruptedException;
-    }
-
-    private final Environment env;
-    private final String context;
-    private final String namespace;
-    private final PrintWriter err;
-
-    ClusterConnection(Environment env, String context, String namespace, PrintWriter err) {
-        this.env = env;
-        this.context = context;
-        this.namespace = namespace;
-        this.err = err;
     }
 
     int call(Work work) {

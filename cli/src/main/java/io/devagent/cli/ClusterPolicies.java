@@ -10,17 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code agent --k8s policies show [NAME]}, and the Policies a command names (NAME, else all in the namespace). */
-final class ClusterPolicies {
-
-    private final Cluster cluster;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    ClusterPolicies(Cluster cluster, PrintWriter out, PrintWriter err) {
-        this.cluster = cluster;
-        this.out = out;
-        this.err = err;
-    }
+record ClusterPolicies(Cluster cluster, PrintWriter out, PrintWriter err) {
 
     /** Policy {@code name}, else all in the namespace; empty after saying so on stderr when there is none. */
     List<PolicyResource> targets(String name) {

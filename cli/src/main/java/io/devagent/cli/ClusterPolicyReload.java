@@ -23,17 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * running pods then reload the mounted file. A Policy that does not validate is rejected, and the runs
  * keep the version in force.
  */
-final class ClusterPolicyReload {
-
-    private final Cluster cluster;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    ClusterPolicyReload(Cluster cluster, PrintWriter out, PrintWriter err) {
-        this.cluster = cluster;
-        this.out = out;
-        this.err = err;
-    }
+record ClusterPolicyReload(Cluster cluster, PrintWriter out, PrintWriter err) {
 
     int reload(String name, boolean json, Duration wait) throws InterruptedException {
         List<PolicyResource> targets = new ClusterPolicies(cluster, out, err).targets(name);

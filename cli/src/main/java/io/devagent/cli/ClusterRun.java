@@ -18,17 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code agent --k8s run GOAL}: an AgentRun made of the request, created, then followed to its end or
  * (with {@code --detach}) left to run. What cannot make an AgentRun is refused here, before the cluster.
  */
-final class ClusterRun {
-
-    private final Environment env;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    ClusterRun(Environment env, PrintWriter out, PrintWriter err) {
-        this.env = env;
-        this.out = out;
-        this.err = err;
-    }
+record ClusterRun(Environment env, PrintWriter out, PrintWriter err) {
 
     int run(RunRequest request, ClusterConnection connection) {
         if (request.continueFrom() != null) {

@@ -17,19 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code agent --k8s checkpoints list | show [NAME] | resume NAME}: a run's id is its AgentRun's name. */
-final class ClusterRuns {
-
-    private final Cluster cluster;
-    private final Environment env;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    ClusterRuns(Cluster cluster, Environment env, PrintWriter out, PrintWriter err) {
-        this.cluster = cluster;
-        this.env = env;
-        this.out = out;
-        this.err = err;
-    }
+record ClusterRuns(Cluster cluster, Environment env, PrintWriter out, PrintWriter err) {
 
     int list(boolean json) {
         List<AgentRun> runs = cluster.client().resources(AgentRun.class).inNamespace(cluster.namespace()).list().getItems()

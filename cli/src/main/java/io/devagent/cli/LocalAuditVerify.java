@@ -12,17 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** {@code agent audit verify ID} on the state directory: the hash chain of the run's audit log, live or archived. */
-final class LocalAuditVerify {
-
-    private final StateDir state;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    LocalAuditVerify(StateDir state, PrintWriter out, PrintWriter err) {
-        this.state = state;
-        this.out = out;
-        this.err = err;
-    }
+record LocalAuditVerify(StateDir state, PrintWriter out, PrintWriter err) {
 
     int verify(String runId, boolean json) {
         StateView view = new StateView(state);

@@ -9,19 +9,7 @@ import java.io.PrintWriter;
  * The state directory of {@code --state-dir} and its main runtime: runs are checkpointed there, handed
  * to the main runtime when one is alive, else run in this process. Each operation is its own class.
  */
-final class LocalBackend implements Backend {
-
-    private final CliContext context;
-    private final Environment env;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    LocalBackend(CliContext context, Environment env, PrintWriter out, PrintWriter err) {
-        this.context = context;
-        this.env = env;
-        this.out = out;
-        this.err = err;
-    }
+record LocalBackend(CliContext context, Environment env, PrintWriter out, PrintWriter err) implements Backend {
 
     @Override
     public int run(RunRequest request) throws PolicyException {

@@ -9,17 +9,7 @@ import java.io.PrintWriter;
 import java.util.Optional;
 
 /** {@code agent diff ID} on the state directory: the patch, {@code --stat} or JSON of what a run changed. */
-final class LocalDiff {
-
-    private final StateDir state;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    LocalDiff(StateDir state, PrintWriter out, PrintWriter err) {
-        this.state = state;
-        this.out = out;
-        this.err = err;
-    }
+record LocalDiff(StateDir state, PrintWriter out, PrintWriter err) {
 
     int diff(String runId, Integer step, boolean stat, boolean json) {
         RunDiff.Report report;

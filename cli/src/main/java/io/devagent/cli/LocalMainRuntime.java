@@ -11,17 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 
 /** {@code agent run} with no goal: the main runtime, serving until SIGTERM or SIGINT (exit status 143 or 130). */
-final class LocalMainRuntime {
-
-    private final AgentConfig config;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    LocalMainRuntime(AgentConfig config, PrintWriter out, PrintWriter err) {
-        this.config = config;
-        this.out = out;
-        this.err = err;
-    }
+record LocalMainRuntime(AgentConfig config, PrintWriter out, PrintWriter err) {
 
     int serve() {
         if (RuntimeClient.runtime(config.state()).isPresent()) {

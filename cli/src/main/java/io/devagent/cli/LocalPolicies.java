@@ -16,22 +16,10 @@ import java.time.Duration;
  * {@code agent policies show | reload} on the state directory: the policy file, or the policy the main
  * runtime holds. A Policy NAME is the cluster's, and refused here.
  */
-final class LocalPolicies {
+record LocalPolicies(StateDir state, Environment env, PrintWriter out, PrintWriter err) {
 
     /** How long {@code policies reload} waits for the main runtime's answer to SIGHUP. */
     private static final Duration RELOAD_WAIT = Duration.ofSeconds(10);
-
-    private final StateDir state;
-    private final Environment env;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    LocalPolicies(StateDir state, Environment env, PrintWriter out, PrintWriter err) {
-        this.state = state;
-        this.env = env;
-        this.out = out;
-        this.err = err;
-    }
 
     int show(String name) {
         if (name != null) {

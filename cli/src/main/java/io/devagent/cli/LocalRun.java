@@ -13,19 +13,7 @@ import java.util.Optional;
  * {@code agent run} on the state directory: a goal (handed to the main runtime when one is alive, else
  * run here), {@code --replay}, or with no goal the main runtime itself. The AgentRun options are refused.
  */
-final class LocalRun {
-
-    private final CliContext context;
-    private final Environment env;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    LocalRun(CliContext context, Environment env, PrintWriter out, PrintWriter err) {
-        this.context = context;
-        this.env = env;
-        this.out = out;
-        this.err = err;
-    }
+record LocalRun(CliContext context, Environment env, PrintWriter out, PrintWriter err) {
 
     int run(RunRequest r) throws PolicyException {
         if (r.agentRun() != null) {

@@ -10,17 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code agent checkpoints list | show [ID]} on the state directory: the runs' latest snapshots. */
-final class LocalRuns {
-
-    private final StateDir state;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    LocalRuns(StateDir state, PrintWriter out, PrintWriter err) {
-        this.state = state;
-        this.out = out;
-        this.err = err;
-    }
+record LocalRuns(StateDir state, PrintWriter out, PrintWriter err) {
 
     int list(boolean json) {
         List<Snapshot> runs = new StateView(state).runs();

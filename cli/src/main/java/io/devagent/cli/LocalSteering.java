@@ -12,17 +12,7 @@ import java.io.PrintWriter;
  * {@code agent checkpoints pause} and {@code agent cancel} on the state directory: one run steered
  * through the main runtime, else its own process, else its checkpoint, and how it went.
  */
-final class LocalSteering {
-
-    private final AgentConfig config;
-    private final PrintWriter out;
-    private final PrintWriter err;
-
-    LocalSteering(AgentConfig config, PrintWriter out, PrintWriter err) {
-        this.config = config;
-        this.out = out;
-        this.err = err;
-    }
+record LocalSteering(AgentConfig config, PrintWriter out, PrintWriter err) {
 
     /** Pauses or cancels {@code runId}; prints the outcome (or one JSON object). */
     int steer(String runId, boolean cancel, String reason, boolean json) {
