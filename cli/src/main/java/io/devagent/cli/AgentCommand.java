@@ -1,6 +1,10 @@
 package io.devagent.cli;
 
+import io.devagent.config.Environment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
 
 /** {@code agent}: the top-level command. */
 @Command(name = "agent", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -25,7 +29,24 @@ public final class AgentCommand implements Runnable {
     String context;
 
     @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandSpec spec;
+
+    /**
+     * The back end every command acts on, chosen here and nowhere else: the cluster with {@code --k8s}
+     * (wherever it was typed: the option is inherited), else the state directory of {@code local}.
+     */
+    Backend backend(CliContext local, Environment env, PrintWriter out, PrintWriter err) {
+        return k8s ? new ClusterBackend(env, context, namespace, out, err) : new LocalBackend(local, env, out, err);
+    }
+
+    /** The {@code agent} command above {@code spec}, which holds the global options. */
+    static AgentCommand of(CommandSpec spec) {
+        CommandSpec root = spec;
+        while (root.parent() != null) {
+            root = root.parent();
+        }
+        return (AgentCommand) root.userObject();
+    }
 
     @Override
     public void run() {

@@ -2,8 +2,7 @@ package io.devagent.cli;
 
 import io.devagent.policy.PolicyException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.util.concurrent.Callable;
 
@@ -12,17 +11,13 @@ import java.util.concurrent.Callable;
         description = {"End run ID for good: its status becomes cancelled and it is never resumed.",
                 "A run in flight stops at its next safe point (a tool call in flight is let finish);",
                 "it is reached through the main runtime, else its own process, else its checkpoint."})
-final class CancelCommand extends SteerCommand implements Callable<Integer> {
+final class CancelCommand extends StateCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "ID")
-    String runId;
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why (kept in the snapshot and the audit log)")
-    String reason;
-    @Option(names = "--json", description = "Print one JSON object: run_id, status, via")
-    boolean json;
+    @Mixin
+    SteerOptions steer;
 
     @Override
     public Integer call() throws PolicyException {
-        return steer(runId, true, reason, json);
+        return backend().cancel(steer.runId, steer.reason, steer.json);
     }
 }

@@ -16,6 +16,15 @@ final class K8sRunStatus {
                 && status.condition("Progressing").map(c -> "Interrupted".equals(c.getReason())).orElse(false)) {
             return "interrupted";
         }
-        return K8sMode.localStatus(status == null ? null : status.getPhase());
+        String phase = status == null ? null : status.getPhase();
+        if (phase == null) {
+            return "running";
+        }
+        return switch (phase) {
+            case AgentRunStatus.SUSPENDED -> "paused";
+            case AgentRunStatus.SUCCEEDED -> "succeeded";
+            case AgentRunStatus.FAILED -> "failed";
+            default -> "running";
+        };
     }
 }

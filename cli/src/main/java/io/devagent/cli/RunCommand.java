@@ -1,23 +1,10 @@
 package io.devagent.cli;
 
-import io.devagent.config.Environment;
-import io.devagent.daemon.MainRuntime;
-import io.devagent.daemon.RuntimeClient;
 import io.devagent.policy.PolicyException;
-import io.devagent.run.Agent;
-import io.devagent.run.AgentConfig;
-import io.devagent.state.AccessProblem;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -33,8 +20,6 @@ import java.util.concurrent.Callable;
                 "With no GOAL: the main runtime, the long-lived process that takes goals over <state>/agent.sock,",
                 "several at once; SIGTERM or SIGINT pauses its runs at a checkpoint and stops it."})
 final class RunCommand extends StateCommand implements Callable<Integer> {
-
-
 
     @Parameters(arity = "0..1", paramLabel = "GOAL", description = "What the agent should do, e.g. \"Summarize repo\"")
     String goal;
@@ -90,116 +75,10 @@ final class RunCommand extends StateCommand implements Callable<Integer> {
         String image;
     }
 
-
-
     @Override
     public Integer call() throws PolicyException {
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
-        K8sMode.Options k8s = K8sMode.Options.of(spec);
-        if (k8s.enabled()) {
-            if (continueFrom != null) {
-                err.println("error: --continue is for local runs and the main runtime, not --k8s; see 'agent run --help'");
-                return ExitCodes.USAGE;
-            }
-            if (replay != null || goal == null) {
-                err.println("error: agent --k8s run wants a GOAL (the main runtime and --replay are local)");
-                return ExitCodes.USAGE;
-            }
-            if (goal.isBlank()) {
-                err.println("error: the goal is empty; give one, e.g. agent --k8s run \"Summarize repo\"");
-                return ExitCodes.USAGE;
-            }
-            K8sRunOptions o = k8sOptions == null ? new K8sRunOptions() : k8sOptions;
-            return new K8sMode(k8s, env, out, err).run(new K8sMode.RunRequest(goal, runId, baseUrl, model, o.apiKeySecret,
-                    o.policy, o.image, o.storage, o.maxSteps, o.git, o.gitRef, o.pvc), json, detach);
-        }
-        if (k8sOptions != null) {
-            err.println("error: --policy, --git and the other AgentRun options go with --k8s; see 'agent run --help'");
-            return ExitCodes.USAGE;
-        }
-        if (replay != null) {
-            return ReplayReport.replay(context.config(env), replay, out, err, json);
-        }
-        if (goal == null) {
-            if (continueFrom != null) {
-                err.println("error: --continue wants the follow-up instruction, e.g. agent run --continue " + continueFrom
-                        + " \"now add tests for it\"; see 'agent run --help'");
-                return ExitCodes.USAGE;
-            }
-            if (json || detach || runId != null || model != null || baseUrl != null) {
-                err.println("error: --json, --detach and --run-id go with a GOAL, e.g. agent run \"Summarize repo\"; 'agent run' alone starts the main runtime");
-                return ExitCodes.USAGE;
-            }
-            return mainRuntime(out, err);
-        }
-        if (goal.isBlank()) {
-            err.println("error: the goal is empty; give one, e.g. agent run \"Summarize repo\"");
-            return ExitCodes.USAGE;
-        }
-        if (continueFrom != null) {
-            // A follow-up of a run that is not there, or not finished, is bad input: said here, before anything starts.
-            var earlier = io.devagent.run.RunIds.valid(continueFrom)
-                    ? new io.devagent.view.StateView(context.state(env)).run(continueFrom) : java.util.Optional.<io.devagent.checkpoint.Snapshot>empty();
-            if (earlier.isEmpty()) {
-                err.println("error: no run with id '" + continueFrom + "' to continue; see the runs with: agent checkpoints list");
-                return ExitCodes.USAGE;
-            }
-            if (!earlier.get().finished()) {
-                err.println("error: run " + continueFrom + " has not finished (it is " + earlier.get().status()
-                        + "); a follow-up goes on from a finished run; continue this one with: agent checkpoints resume " + continueFrom);
-                return ExitCodes.USAGE;
-            }
-        }
-        // --model and --base-url are this run's: it runs here, since the main runtime keeps its own model settings.
-        Environment runEnv = env;
-        if (model != null) {
-            runEnv = runEnv.with("LLM_MODEL", model);
-        }
-        if (baseUrl != null) {
-            runEnv = runEnv.with("LLM_BASE_URL", baseUrl);
-        }
-        boolean handOver = model == null && baseUrl == null;
-        if (!handOver && detach) {
-            err.println("error: --detach hands the goal to the main runtime, which uses its own model; leave out --model and --base-url");
-            return ExitCodes.USAGE;
-        }
-        return new RunSession(context.config(runEnv), runEnv, out, err, json)
-                .start(goal, Optional.ofNullable(runId), Optional.ofNullable(continueFrom), detach, handOver);
-    }
-
-    /** The main runtime: serves until SIGTERM or SIGINT, which the JVM turns into exit status 143 or 130. */
-    private int mainRuntime(PrintWriter out, PrintWriter err) throws PolicyException {
-        AgentConfig config = context.config(env);
-        if (RuntimeClient.runtime(config.state()).isPresent()) {
-            // Refused by MainRuntime below, with its message: no MCP endpoint is connected for nothing.
-            return mainRuntime(config, new Agent(config), out, err);
-        }
-        try (McpTools mcp = McpTools.forMainRuntime(config, out)) {
-            return mainRuntime(config, mcp.agent(config), out, err);
-        }
-    }
-
-    private int mainRuntime(AgentConfig config, Agent agent, PrintWriter out, PrintWriter err) {
-        MainRuntime runtime = new MainRuntime(config, agent, out);
-        try {
-            runtime.run();
-        } catch (MainRuntime.AlreadyRunningException e) {
-            err.println("error: " + e.getMessage());
-            return ExitCodes.USAGE;
-        } catch (AccessDeniedException e) {
-            err.println("error: cannot start the main runtime: " + AccessProblem.describe(e, config.state().root()));
-            return ExitCodes.FAILED;
-        } catch (IOException e) {
-            err.println("error: cannot start the main runtime: " + e.getMessage());
-            return ExitCodes.FAILED;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ExitCodes.FAILED;
-        }
-        if (runtime.stoppedByShutdown()) {
-            SignalPause.shuttingDown();
-        }
-        return ExitCodes.OK;
+        RunRequest.AgentRunOptions agentRun = k8sOptions == null ? null : new RunRequest.AgentRunOptions(k8sOptions.apiKeySecret,
+                k8sOptions.policy, k8sOptions.git, k8sOptions.gitRef, k8sOptions.pvc, k8sOptions.maxSteps, k8sOptions.storage, k8sOptions.image);
+        return backend().run(new RunRequest(goal, runId, replay, model, baseUrl, continueFrom, detach, json, agentRun));
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * What every command that works on a state directory shares: the common options
- * ({@code --state-dir}, {@code --workspace}), its picocli spec, and the environment it reads.
+ * ({@code --state-dir}, {@code --workspace}), its picocli spec, the environment it reads, and its back end.
  */
 abstract class StateCommand implements CliContext.Aware {
 
@@ -18,6 +18,11 @@ abstract class StateCommand implements CliContext.Aware {
     CommandSpec spec;
 
     Environment env;
+
+    /** Where this command acts: the state directory, or with {@code --k8s} the cluster. */
+    Backend backend() {
+        return AgentCommand.of(spec).backend(context, env, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
 
     @Override
     public void environment(Environment env) {

@@ -3,26 +3,22 @@ package io.devagent.cli;
 import io.devagent.checkpoint.Snapshot;
 import io.devagent.daemon.RunSteering;
 import io.devagent.json.Json;
-import io.devagent.policy.PolicyException;
+import io.devagent.run.AgentConfig;
 import io.devagent.run.RunException;
 
 import java.io.PrintWriter;
 
-/** What {@code agent checkpoints pause} and {@code agent cancel} share: steering one run and saying how it went. */
-abstract class SteerCommand extends StateCommand {
+/**
+ * {@code agent checkpoints pause} and {@code agent cancel} on the state directory: one run steered
+ * through the main runtime, else its own process, else its checkpoint, and how it went.
+ */
+record LocalSteering(AgentConfig config, PrintWriter out, PrintWriter err) {
 
     /** Pauses or cancels {@code runId}; prints the outcome (or one JSON object). */
-    int steer(String runId, boolean cancel, String reason, boolean json) throws PolicyException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (K8sMode.Options.of(spec).enabled()) {
-            err.println("error: with --k8s, pause a run with: kubectl patch agentrun " + runId
-                    + " --type merge -p '{\"spec\":{\"suspend\":true}}'" + (cancel ? " (or delete it: kubectl delete agentrun " + runId + ")" : ""));
-            return ExitCodes.USAGE;
-        }
+    int steer(String runId, boolean cancel, String reason, boolean json) {
         RunSteering.Outcome outcome;
         try {
-            RunSteering steering = new RunSteering(context.config(env));
+            RunSteering steering = new RunSteering(config);
             outcome = cancel ? steering.cancel(runId, reason) : steering.pause(runId, reason);
         } catch (RunException e) {
             err.println("error: " + e.getMessage());
