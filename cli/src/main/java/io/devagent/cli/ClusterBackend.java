@@ -7,8 +7,8 @@ import java.time.Duration;
 
 /**
  * {@code agent --k8s ...}: runs and policies are AgentRun and Policy resources in the cluster of
- * {@code --context} and {@code --namespace}. What reads a local state directory (diff, audit) or
- * steers a local process (pause, cancel) says how to do it in the cluster instead, with exit 2.
+ * {@code --context} and {@code --namespace}; pausing suspends the AgentRun. What reads a local state directory
+ * (diff, audit) or has no counterpart in the cluster (cancel) says how to do it there instead, with exit 2.
  */
 record ClusterBackend(Environment env, ClusterConnection connection, PrintWriter out, PrintWriter err) implements Backend {
 
@@ -42,12 +42,13 @@ record ClusterBackend(Environment env, ClusterConnection connection, PrintWriter
 
     @Override
     public int pause(String runId, String reason, boolean json) {
-        return notHere("with --k8s, pause a run with: " + suspend(runId));
+        return connection.call(cluster -> new ClusterRuns(cluster, env, out, err).pause(runId, json));
     }
 
     @Override
     public int cancel(String runId, String reason, boolean json) {
-        return notHere("with --k8s, pause a run with: " + suspend(runId) + " (or delete it: kubectl delete agentrun " + runId + ")");
+        return notHere("an AgentRun is not cancelled; pause it with: agent --k8s checkpoints pause " + runId
+                + ", or delete it with its volume: kubectl delete agentrun " + runId);
     }
 
     @Override
@@ -70,10 +71,6 @@ record ClusterBackend(Environment env, ClusterConnection connection, PrintWriter
     public int verifyAudit(String runId, boolean json) {
         return notHere("agent audit reads a local state directory; for an AgentRun, run it where its volume is mounted: "
                 + "kubectl exec POD -- agent audit verify RUN_ID");
-    }
-
-    private static String suspend(String runId) {
-        return "kubectl patch agentrun " + runId + " --type merge -p '{\"spec\":{\"suspend\":true}}'";
     }
 
     private int notHere(String message) {

@@ -69,6 +69,35 @@ record ClusterRuns(Cluster cluster, Environment env, PrintWriter out, PrintWrite
         return ExitCodes.OK;
     }
 
+    /**
+     * Suspends AgentRun {@code name}: the operator removes its pod, whose runtime checkpoints the run as it
+     * stops, and keeps its volume; {@code resume} unsuspends it.
+     */
+    int pause(String name, boolean json) {
+        var resource = cluster.client().resources(AgentRun.class).inNamespace(cluster.namespace()).withName(name);
+        AgentRun run = resource.get();
+        if (run == null) {
+            err.println("error: no AgentRun '" + name + "' in namespace " + cluster.namespace());
+            return ExitCodes.FAILED;
+        }
+        String phase = run.getStatus() == null ? null : run.getStatus().getPhase();
+        if (AgentRunStatus.SUCCEEDED.equals(phase) || AgentRunStatus.FAILED.equals(phase)) {
+            err.println("error: run " + name + " has already finished (" + phase.toLowerCase(java.util.Locale.ROOT) + "); there is nothing to pause");
+            return ExitCodes.FAILED;
+        }
+        if (!run.suspended()) {
+            resource.patch(new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE).build(), "{\"spec\":{\"suspend\":true}}");
+        }
+        String via = "AgentRun spec.suspend";
+        if (json) {
+            out.println(Json.write(Json.object().put("run_id", name).put("status", "paused").put("via", via)));
+        } else {
+            out.println("run " + name + " paused (through " + via + "; the operator stops its pod and keeps its volume); "
+                    + "continue with: agent --k8s checkpoints resume " + name);
+        }
+        return ExitCodes.OK;
+    }
+
     /** Unsuspends AgentRun {@code name} (a Failed one is retried from its checkpoint) and follows it to its end. */
     int resume(String name, boolean json) throws InterruptedException {
         var resource = cluster.client().resources(AgentRun.class).inNamespace(cluster.namespace()).withName(name);

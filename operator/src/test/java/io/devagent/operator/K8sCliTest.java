@@ -106,6 +106,30 @@ class K8sCliTest extends OperatorTestBase {
     }
 
     @Test
+    void pauseSuspendsTheAgentRunAndResumeUnsuspendsIt() throws Exception {
+        create("pausable", spec("Pause me"));
+        await(pod("pausable-0"), "the pod", p -> true);
+
+        Outcome paused = agent("--k8s", "checkpoints", "pause", "pausable");
+        Outcome again = agent("--k8s", "checkpoints", "pause", "pausable", "--json");
+        Outcome missing = agent("--k8s", "checkpoints", "pause", "nope");
+        Outcome cancel = agent("--k8s", "cancel", "pausable");
+
+        assertThat(paused.exit()).as(paused.err()).isZero();
+        assertThat(paused.out()).startsWith("run pausable paused").contains("agent --k8s checkpoints resume pausable");
+        assertThat(run("pausable").get().suspended()).isTrue();
+        await(run("pausable"), "Suspended", r -> "Suspended".equals(phase(r)));
+        awaitGone(pod("pausable-0"), "the paused run's pod");
+        assertThat(again.exit()).isZero();
+        assertThat(Json.parse(again.out()).path("status").asText()).isEqualTo("paused");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("error: no AgentRun 'nope' in namespace agents\n");
+        assertThat(cancel.exit()).isEqualTo(2);
+        assertThat(cancel.err()).contains("agent --k8s checkpoints pause pausable");
+        assertThat(run("pausable").get().suspended()).isTrue();
+    }
+
+    @Test
     void aSucceededRunCannotBeResumed() {
         create("finished", spec("Done already"));
         await(pod("finished-0"), "the pod", p -> true);
