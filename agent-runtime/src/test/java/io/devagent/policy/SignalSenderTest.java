@@ -16,8 +16,10 @@ class SignalSenderTest {
     @Test
     void hangupReachesAnotherProcess() throws Exception {
         // sleep does not handle SIGHUP: the default action ends it, and the shell-style status says which signal.
-        Process sleep = new ProcessBuilder("sleep", "60").start();
+        // The signal goes once the child says it runs: not while the JDK is still starting it.
+        Process sleep = new ProcessBuilder("sh", "-c", "echo started; exec sleep 60").start();
         try {
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(sleep.getInputStream())).readLine()).isEqualTo("started");
             SignalSender.hangup(sleep.pid());
             assertThat(sleep.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(sleep.exitValue()).isEqualTo(128 + 1);
