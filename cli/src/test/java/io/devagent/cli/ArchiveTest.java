@@ -8,7 +8,6 @@ import io.devagent.testkit.ScriptedModelServer.Reply;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,18 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(CliHarness.class)
 class ArchiveTest {
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
 
     @BeforeEach
-    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
-        this.server = server;
-        this.fx = fx;
+    void setUp() throws Exception {
         fx.vars.put("LLM_MODEL", "scripted-model");
     }
-
 
     @Test
     void finishedRunsAreArchivedVerifiedAndRunsInFlightAreLeftAlone() throws Exception {
@@ -78,7 +72,7 @@ class ArchiveTest {
         assertThat(slow.exit()).as(slow.err()).isZero();
         assertThat(fx.agent("audit", "verify", "busy").exit()).isZero();
         // To another directory, and nothing left to do for done-1.
-        Path elsewhere = root.resolve("long-term");
+        Path elsewhere = fx.root.resolve("long-term");
         JsonNode second = Json.parse(fx.agent("archive", "--older-than", "0", "--to", elsewhere.toString(), "--json").out());
         assertThat(second.path("archived")).extracting(JsonNode::asText).containsExactly("busy");
         assertThat(Path.of(second.path("directory").asText())).startsWith(elsewhere);
@@ -88,7 +82,7 @@ class ArchiveTest {
     void anArchivedRunStaysReadableOrSaysWhereItWent() throws Exception {
         server.script(Reply.toolCall("list_files", "{\"path\":\".\"}"), Reply.text("done"));
         assertThat(fx.agent("run", "first", "--run-id", "old-1").exit()).isZero();
-        Path elsewhere = root.resolve("long-term");
+        Path elsewhere = fx.root.resolve("long-term");
         assertThat(fx.agent("archive", "--older-than", "0", "--to", elsewhere.toString()).exit()).isZero();
         assertThat(fx.state.resolve("audit/run-old-1.jsonl")).doesNotExist();
 
@@ -126,13 +120,13 @@ class ArchiveTest {
 
     @Test
     void theMainRuntimeInstallsTheReleaseEvidenceItCarries() throws Exception {
-        Path evidence = Files.createDirectories(root.resolve("image-release"));
+        Path evidence = Files.createDirectories(fx.root.resolve("image-release"));
         Files.writeString(evidence.resolve("sbom.cdx.json"), "{\"bomFormat\":\"CycloneDX\"}");
         Files.writeString(evidence.resolve("sbom.cdx.json.sig"), "signature");
         fx.vars.put("AGENT_RELEASE_DIR", evidence.toString());
         Process runtime = fx.spawnNamed("runtime", "run");
         try {
-            io.devagent.testkit.Await.until("the release evidence in the state", fx.state, java.time.Duration.ofSeconds(60), () -> {
+            fx.await("the release evidence in the state", () -> {
                 assertThat(runtime.isAlive()).as(fx.err("runtime")).isTrue();
                 return Files.exists(fx.state.resolve("release_artifacts/sbom.cdx.json.sig"))
                         && PidFile.read(fx.state.resolve("agent.pid")).isPresent();
