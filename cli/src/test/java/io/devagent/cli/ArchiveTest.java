@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
@@ -34,10 +35,18 @@ class ArchiveTest {
 
     @Test
     void finishedRunsAreArchivedVerifiedAndRunsInFlightAreLeftAlone() throws Exception {
+        CountDownLatch archivedFirst = new CountDownLatch(1); // the slow run stays in flight until the archive is done
         server.selectBy(ScriptedModelServer.Selector.REQUEST_COUNT).script(
                 Reply.toolCall("list_files", "{\"path\":\".\"}"), Reply.text("first done"),
                 Reply.text("second done"),
-                Reply.delayed(3000, Reply.text("slow one done")));
+                (exchange, request) -> {
+                    try {
+                        archivedFirst.await(CliFixture.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    Reply.text("slow one done").serve(exchange, request);
+                });
         assertThat(fx.agent("run", "first", "--run-id", "done-1").exit()).isZero();
         assertThat(fx.agent("run", "second", "--run-id", "done-2").exit()).isZero();
         byte[] original = Files.readAllBytes(fx.state.resolve("audit/run-done-1.jsonl"));
@@ -68,6 +77,7 @@ class ArchiveTest {
                     .noneMatch(n -> n.startsWith("."));
         }
 
+        archivedFirst.countDown();
         CliFixture.Outcome slow = inFlight.get(30, TimeUnit.SECONDS);
         assertThat(slow.exit()).as(slow.err()).isZero();
         assertThat(fx.agent("audit", "verify", "busy").exit()).isZero();

@@ -3,6 +3,7 @@ package io.devagent.cli;
 import io.devagent.config.Environment;
 import io.devagent.state.PidFile;
 import io.devagent.testkit.Await;
+import io.devagent.testkit.GitRepos;
 import io.devagent.testkit.ScriptedModelServer;
 
 import java.io.IOException;
@@ -128,6 +129,16 @@ final class CliFixture implements AutoCloseable {
 
     String err(String name) throws IOException {
         return Files.readString(root.resolve(name + ".err"));
+    }
+
+    /**
+     * Makes the workspace a git repository holding {@code files}, for runs that snapshot it with git and use
+     * the sandboxed shell: the test is skipped (failed in CI) where git or bubblewrap is missing.
+     */
+    void gitWorkspace(Map<String, String> files) throws Exception {
+        Requirements.git();
+        Requirements.bubblewrap();
+        GitRepos.init(workspace, files);
     }
 
     /** Starts the main runtime as child process {@code runtime}: see {@link #startRuntime(String)}. */

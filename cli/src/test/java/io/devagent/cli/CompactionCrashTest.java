@@ -40,19 +40,21 @@ class CompactionCrashTest {
         return fx;
     }
 
-    private static void scriptReads(ScriptedModelServer server) {
+    /** A server that plays {@code kind} with a small window, keeps the request bytes, and has the run read every note. */
+    private static ScriptedModelServer readingNotes(ServerKind kind) {
+        ScriptedModelServer server = ScriptedModelServer.start().playing(kind, WINDOW).keepingRawRequests();
         List<Reply> replies = new ArrayList<>();
         for (int i = 1; i <= 30; i++) {
             replies.add(Reply.toolCall("read_file", "{\"path\":\"note-" + i + ".txt\"}"));
         }
         server.whenExhausted(Reply.text("read them all"));
         server.script(replies.toArray(Reply[]::new));
+        return server;
     }
 
     @Test
     void aRunKilledAfterACompactionResumesWithTheSameRequestBytes() throws Exception {
-        try (ScriptedModelServer server = ScriptedModelServer.start().playing(ServerKind.LLAMA_CPP, WINDOW).keepingRawRequests()) {
-            scriptReads(server);
+        try (ScriptedModelServer server = readingNotes(ServerKind.LLAMA_CPP)) {
             CliFixture fx = fixture(server, "killed");
             // Killed after the 20th reply arrived and before it was journaled: request 20 is sent again on resume.
             fx.crashAt("after_model_reply@20", "run", "Read the notes", "--run-id", "long");
@@ -73,8 +75,7 @@ class CompactionCrashTest {
 
     @Test
     void aRunKilledRightAfterJournalingACompactionResumesInsideTheWindow() throws Exception {
-        try (ScriptedModelServer server = ScriptedModelServer.start().playing(ServerKind.VLLM, WINDOW).keepingRawRequests()) {
-            scriptReads(server);
+        try (ScriptedModelServer server = readingNotes(ServerKind.VLLM)) {
             CliFixture fx = fixture(server, "after-compaction");
             fx.crashAt("after_compaction@1", "run", "Read the notes", "--run-id", "compacted");
             int sentBeforeKill = server.rawRequests().size();

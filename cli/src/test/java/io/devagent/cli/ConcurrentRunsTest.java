@@ -35,11 +35,8 @@ class ConcurrentRunsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        // Real git for the workspace and the snapshots; the scripted runs use the sandboxed shell.
-        Requirements.git();
-        Requirements.bubblewrap();
         fx.vars.put("LLM_MODEL", "scripted-model");
-        GitRepos.init(fx.workspace, Map.of("README.md", "# Demo\n"));
+        fx.gitWorkspace(Map.of("README.md", "# Demo\n"));
     }
 
     @Test

@@ -29,10 +29,7 @@ class WorkspaceChangesTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        // Real git for the workspace and the snapshots; the scripted runs use the sandboxed shell.
-        Requirements.git();
-        Requirements.bubblewrap();
-        GitRepos.init(fx.workspace, Map.of("README.md", "# Demo\n", "src/app.txt", "line1\n", "old.txt", "old\n",
+        fx.gitWorkspace(Map.of("README.md", "# Demo\n", "src/app.txt", "line1\n", "old.txt", "old\n",
                 ".gitignore", "build/\n"));
         // The user's own work in progress, from before the run: never part of the run's diff.
         Files.writeString(fx.workspace.resolve("README.md"), "# Demo\nuser edit\n");
