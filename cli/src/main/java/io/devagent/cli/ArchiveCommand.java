@@ -1,13 +1,9 @@
 package io.devagent.cli;
 
 import io.devagent.archive.Archiver;
-import io.devagent.config.Environment;
 import io.devagent.json.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -27,11 +23,10 @@ final class ArchiveCommand extends StateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print what was done as JSON")
     boolean json;
 
-
     @Override
     public Integer call() throws Exception {
-        var out = spec.commandLine().getOut();
-        Archiver.Report report = new Archiver(context.state(env)).archive(Archiver.parseAge(olderThan), Optional.ofNullable(to));
+        var out = out();
+        Archiver.Report report = new Archiver(state()).archive(Archiver.parseAge(olderThan), Optional.ofNullable(to));
         if (json) {
             var node = Json.object().put("directory", report.directory().toString());
             node.set("archived", Json.MAPPER.valueToTree(report.archived()));
@@ -45,7 +40,7 @@ final class ArchiveCommand extends StateCommand implements Callable<Integer> {
             out.println("archived " + report.archived().size() + " audit log(s) into " + report.directory()
                     + (report.metrics() == null ? "" : ", with a metrics snapshot " + report.metrics().getFileName()));
             report.skipped().forEach(s -> out.println("  kept: " + s));
-            report.broken().forEach(b -> spec.commandLine().getErr().println("  not archived, chain broken: " + b));
+            report.broken().forEach(b -> err().println("  not archived, chain broken: " + b));
         }
         return report.broken().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
     }

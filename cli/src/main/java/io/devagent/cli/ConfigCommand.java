@@ -49,12 +49,12 @@ final class ConfigCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             ObjectNode all = Json.object();
             for (Setting s : Settings.ALL) {
                 String source = settings.source(s.variable());
                 String value = env.get(s.variable()).map(v -> s.secret() ? "********" : v)
-                        .orElseGet(() -> s.variable().equals("AGENT_STATE_DIR") ? context.state(env).root().toString() : s.fallback());
+                        .orElseGet(() -> s.variable().equals("AGENT_STATE_DIR") ? state().root().toString() : s.fallback());
                 if (json) {
                     all.putObject(s.variable()).put("key", s.path()).put("value", value).put("source", source);
                 } else {

@@ -1,15 +1,11 @@
 package io.devagent.cli;
 
-import io.devagent.config.Environment;
 import io.devagent.dashboard.Dashboard;
 import io.devagent.dashboard.DashboardOptions;
 import io.devagent.state.StateDir;
 import io.devagent.view.StateView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -32,16 +28,15 @@ final class DashboardCommand extends StateCommand implements Callable<Integer> {
             description = "Address to bind (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 in a container)")
     String host;
 
-
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         if (port < 0 || port > 65535) {
             err.println("error: --port must be between 0 and 65535, not " + port);
             return ExitCodes.USAGE;
         }
-        StateDir state = context.state(env);
+        StateDir state = state();
         DashboardOptions options = DashboardOptions.defaults().withHost(host).withPort(port)
                 .withToken(env.get("AGENT_DASHBOARD_TOKEN"));
         Dashboard dashboard;

@@ -1,11 +1,7 @@
 package io.devagent.cli;
 
-import io.devagent.policy.PolicyException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
-import java.util.concurrent.Callable;
 
 /** {@code agent deny ID [--reason TEXT]}: refuses the call run ID waits on; the model reads the reason and goes on. */
 @Command(name = "deny", mixinStandardHelpOptions = true,
@@ -13,24 +9,18 @@ import java.util.concurrent.Callable;
                 "The call does not run: the model gets an error that carries the reason, and the run goes on (in the main",
                 "runtime when one is alive, else in this process).",
                 "Exit 2, and nothing changes, when run ID does not exist or is not waiting."})
-final class DenyCommand extends StateCommand implements Callable<Integer> {
-
-    @Parameters(paramLabel = "ID", description = "The run that waits for approval (see: agent checkpoints list)")
-    String runId;
+final class DenyCommand extends AnswerCommand {
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the model (e.g. \"use a branch, not main\")")
     String reason;
 
-    @Option(names = "--detach", description = "Record the answer and return at once; the run goes on in the main runtime, "
-            + "or when resumed (agent checkpoints resume ID)")
-    boolean detach;
-
-    @Option(names = "--json", description = "Print one JSON object at the end: run_id, status, answer, steps, tokens")
-    boolean json;
+    @Override
+    boolean approves() {
+        return false;
+    }
 
     @Override
-    public Integer call() throws PolicyException {
-        return new RunSession(context.config(env), env, spec.commandLine().getOut(), spec.commandLine().getErr(), json)
-                .answer(runId, false, reason, detach);
+    String reason() {
+        return reason;
     }
 }

@@ -46,9 +46,9 @@ final class LogsCommand extends StateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        StateDir state = context.state(env);
+        PrintWriter out = out();
+        PrintWriter err = err();
+        StateDir state = state();
         StateView view = new StateView(state);
         if (!view.known(runId)) {
             err.println("error: no run with id '" + runId + "' in " + state.checkpoints() + "; see the runs with: agent checkpoints list");

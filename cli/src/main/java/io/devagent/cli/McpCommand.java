@@ -3,7 +3,6 @@ package io.devagent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.devagent.config.Environment;
 import io.devagent.json.Json;
 import io.devagent.mcp.EndpointStatus;
 import io.devagent.mcp.EndpointsException;
@@ -12,7 +11,6 @@ import io.devagent.mcp.McpRegistry;
 import io.devagent.mcp.McpState;
 import io.devagent.view.StateView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,7 +35,6 @@ final class McpCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "say list or check");
@@ -50,20 +47,19 @@ final class McpCommand implements Runnable {
         @Option(names = "--json", description = "Print the endpoints file as JSON, secrets replaced by [REDACTED]")
         boolean json;
 
-
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            Path file = context.state(env).mcpEndpoints();
-            ObjectNode redacted = new StateView(context.state(env)).mcpEndpoints();
+            PrintWriter out = out();
+            Path file = state().mcpEndpoints();
+            ObjectNode redacted = new StateView(state()).mcpEndpoints();
             if (redacted.has("error")) {
-                spec.commandLine().getErr().println("error: " + redacted.path("error").asText());
+                err().println("error: " + redacted.path("error").asText());
                 return ExitCodes.USAGE;
             }
             try {
                 EndpointsFile.read(file); // validation: the same rules a run applies
             } catch (EndpointsException | IOException e) {
-                spec.commandLine().getErr().println("error: " + e.getMessage());
+                err().println("error: " + e.getMessage());
                 return ExitCodes.USAGE;
             }
             if (json) {
@@ -106,16 +102,15 @@ final class McpCommand implements Runnable {
         @Option(names = "--json", description = "Print {\"ok\", \"endpoints\": [{\"name\", \"state\", \"tools\", \"latency_ms\", \"checked_at\", \"error\"}]}")
         boolean json;
 
-
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            Path file = context.state(env).mcpEndpoints();
+            PrintWriter out = out();
+            Path file = state().mcpEndpoints();
             Map<String, EndpointStatus> statuses;
             try {
                 statuses = McpRegistry.check(file, env);
             } catch (EndpointsException | IOException e) {
-                spec.commandLine().getErr().println("error: " + e.getMessage());
+                err().println("error: " + e.getMessage());
                 return ExitCodes.USAGE;
             }
             boolean ok = statuses.values().stream().noneMatch(s -> s.state() == McpState.DOWN || s.state() == McpState.UNAUTHORIZED);

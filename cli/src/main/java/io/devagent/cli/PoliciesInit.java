@@ -29,11 +29,9 @@ final class PoliciesInit extends StateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
-        Path target = file != null ? file.toAbsolutePath() : context.state(env).policyFile();
+        Path target = file != null ? file.toAbsolutePath() : state().policyFile();
         if (Files.exists(target) && !force) {
-            err.println("error: " + target + " already exists; it was left alone (give --force to replace it)");
+            err().println("error: " + target + " already exists; it was left alone (give --force to replace it)");
             return ExitCodes.USAGE;
         }
         byte[] starter;
@@ -47,7 +45,7 @@ final class PoliciesInit extends StateCommand implements Callable<Integer> {
         }
         Files.createDirectories(target.getParent());
         AtomicFiles.write(target, starter, true);
-        out.println("wrote a starter policy to " + target + "; edit it, then check it with: agent policies validate " + target);
+        out().println("wrote a starter policy to " + target + "; edit it, then check it with: agent policies validate " + target);
         return ExitCodes.OK;
     }
 }

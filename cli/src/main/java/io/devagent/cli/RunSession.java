@@ -30,23 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Runs or resumes a run and reports it the way SPEC.md says (output, --json, exit code): handed to
  * the main runtime when one is alive for the state directory (and followed from here), else in
- * this process.
+ * this process. {@code json}: one JSON object at the end instead of the answer as text.
  */
-final class RunSession {
-
-    private final AgentConfig config;
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private final boolean json;
-    private final Environment env;
-
-    RunSession(AgentConfig config, Environment env, PrintWriter out, PrintWriter err, boolean json) {
-        this.config = config;
-        this.env = env;
-        this.out = out;
-        this.err = err;
-        this.json = json;
-    }
+record RunSession(AgentConfig config, Environment env, PrintWriter out, PrintWriter err, boolean json) {
 
     int start(String goal, Optional<String> runId, boolean detach) {
         return start(goal, runId, Optional.empty(), detach, true);

@@ -2,21 +2,14 @@ package io.devagent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.json.Json;
-import io.devagent.state.PidFile;
-import io.devagent.testkit.Await;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,36 +19,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (status awaiting_approval, exit 4), {@code agent approve} / {@code agent deny} answer it, in this
  * process or through the main runtime, also after the waiting runtime was killed.
  */
+@ExtendWith(CliHarness.class)
 class ApprovalTest {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
-
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
-    final List<Process> started = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        server = ScriptedModelServer.start().selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS)
+        server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS)
                 .script(Reply.toolCall("write_file", "{\"path\":\"hello.txt\",\"content\":\"hello\\n\"}"),
                         Reply.text("I wrote hello.txt."));
-        fx = new CliFixture(root, server);
         fx.vars.put("LLM_MODEL", "scripted-model");
         Files.createDirectories(fx.state.resolve("policies"));
         Files.writeString(fx.state.resolve("policies/policy.yaml"), "approve: [write_file, run_*]\n");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (Process p : started) {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-        server.close();
     }
 
     @Test
@@ -105,7 +82,7 @@ class ApprovalTest {
 
     @Test
     void theMainRuntimeWaitsAcrossAKillAndTheAnswerGoesThroughTheNextOne() throws Exception {
-        Process first = startRuntime("runtime-1");
+        Process first = fx.startRuntime("runtime-1");
         CliFixture.Outcome run = fx.agent("run", "Write hello");
         assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.AWAITING_APPROVAL);
         String runId = runId(run);
@@ -114,7 +91,7 @@ class ApprovalTest {
         first.destroyForcibly(); // kill -9 of the process the run waited in
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(snapshot(runId).path("status").asText()).isEqualTo("awaiting_approval");
-        Process second = startRuntime("runtime-2");
+        Process second = fx.startRuntime("runtime-2");
 
         CliFixture.Outcome approved = fx.agent("approve", runId);
 
@@ -123,19 +100,6 @@ class ApprovalTest {
         assertThat(approved.out()).contains("I wrote hello.txt.");
         assertThat(fx.workspace.resolve("hello.txt")).hasContent("hello");
         assertThat(fx.out("runtime-2")).contains("run " + runId + " resumed");
-    }
-
-    private Process startRuntime(String name) throws Exception {
-        Process runtime = fx.spawnNamed(name, "run");
-        started.add(runtime);
-        Await.until("the main runtime " + name, fx.state, DEADLINE, () -> {
-            if (!runtime.isAlive()) {
-                throw new AssertionError("the main runtime exited: " + fx.err(name));
-            }
-            return PidFile.read(fx.state.resolve("agent.pid")).map(PidFile.Owner::pid).equals(Optional.of(runtime.pid()))
-                    && Files.exists(fx.state.resolve("agent.sock"));
-        });
-        return runtime;
     }
 
     private static String runId(CliFixture.Outcome run) {

@@ -8,7 +8,6 @@ import io.devagent.testkit.ScriptedModelServer.Reply;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
@@ -25,25 +25,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(CliHarness.class)
 class ArchiveTest {
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
 
     @BeforeEach
-    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
-        this.server = server;
-        this.fx = fx;
+    void setUp() throws Exception {
         fx.vars.put("LLM_MODEL", "scripted-model");
     }
 
-
     @Test
     void finishedRunsAreArchivedVerifiedAndRunsInFlightAreLeftAlone() throws Exception {
+        CountDownLatch archivedFirst = new CountDownLatch(1); // the slow run stays in flight until the archive is done
         server.selectBy(ScriptedModelServer.Selector.REQUEST_COUNT).script(
                 Reply.toolCall("list_files", "{\"path\":\".\"}"), Reply.text("first done"),
                 Reply.text("second done"),
-                Reply.delayed(3000, Reply.text("slow one done")));
+                (exchange, request) -> {
+                    try {
+                        archivedFirst.await(CliFixture.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    Reply.text("slow one done").serve(exchange, request);
+                });
         assertThat(fx.agent("run", "first", "--run-id", "done-1").exit()).isZero();
         assertThat(fx.agent("run", "second", "--run-id", "done-2").exit()).isZero();
         byte[] original = Files.readAllBytes(fx.state.resolve("audit/run-done-1.jsonl"));
@@ -74,11 +77,12 @@ class ArchiveTest {
                     .noneMatch(n -> n.startsWith("."));
         }
 
+        archivedFirst.countDown();
         CliFixture.Outcome slow = inFlight.get(30, TimeUnit.SECONDS);
         assertThat(slow.exit()).as(slow.err()).isZero();
         assertThat(fx.agent("audit", "verify", "busy").exit()).isZero();
         // To another directory, and nothing left to do for done-1.
-        Path elsewhere = root.resolve("long-term");
+        Path elsewhere = fx.root.resolve("long-term");
         JsonNode second = Json.parse(fx.agent("archive", "--older-than", "0", "--to", elsewhere.toString(), "--json").out());
         assertThat(second.path("archived")).extracting(JsonNode::asText).containsExactly("busy");
         assertThat(Path.of(second.path("directory").asText())).startsWith(elsewhere);
@@ -88,7 +92,7 @@ class ArchiveTest {
     void anArchivedRunStaysReadableOrSaysWhereItWent() throws Exception {
         server.script(Reply.toolCall("list_files", "{\"path\":\".\"}"), Reply.text("done"));
         assertThat(fx.agent("run", "first", "--run-id", "old-1").exit()).isZero();
-        Path elsewhere = root.resolve("long-term");
+        Path elsewhere = fx.root.resolve("long-term");
         assertThat(fx.agent("archive", "--older-than", "0", "--to", elsewhere.toString()).exit()).isZero();
         assertThat(fx.state.resolve("audit/run-old-1.jsonl")).doesNotExist();
 
@@ -126,13 +130,13 @@ class ArchiveTest {
 
     @Test
     void theMainRuntimeInstallsTheReleaseEvidenceItCarries() throws Exception {
-        Path evidence = Files.createDirectories(root.resolve("image-release"));
+        Path evidence = Files.createDirectories(fx.root.resolve("image-release"));
         Files.writeString(evidence.resolve("sbom.cdx.json"), "{\"bomFormat\":\"CycloneDX\"}");
         Files.writeString(evidence.resolve("sbom.cdx.json.sig"), "signature");
         fx.vars.put("AGENT_RELEASE_DIR", evidence.toString());
         Process runtime = fx.spawnNamed("runtime", "run");
         try {
-            io.devagent.testkit.Await.until("the release evidence in the state", fx.state, java.time.Duration.ofSeconds(60), () -> {
+            fx.await("the release evidence in the state", () -> {
                 assertThat(runtime.isAlive()).as(fx.err("runtime")).isTrue();
                 return Files.exists(fx.state.resolve("release_artifacts/sbom.cdx.json.sig"))
                         && PidFile.read(fx.state.resolve("agent.pid")).isPresent();

@@ -1,6 +1,9 @@
 package io.devagent.cli;
 
 import io.devagent.config.Environment;
+import io.devagent.state.PidFile;
+import io.devagent.testkit.Await;
+import io.devagent.testkit.GitRepos;
 import io.devagent.testkit.ScriptedModelServer;
 
 import java.io.IOException;
@@ -8,20 +11,37 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Runs the {@code agent} CLI in-process or as a real child process, against a scripted model server. */
-final class CliFixture {
+/**
+ * Runs the {@code agent} CLI in-process or as a real child process, against a scripted model server.
+ * Closing it stops the child processes it started that are still alive.
+ */
+final class CliFixture implements AutoCloseable {
 
+    /** How long a wait on a child process or on the state directory may take before the test fails. */
+    static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Pattern DASHBOARD_URL = Pattern.compile("dashboard: (http://127\\.0\\.0\\.1:(\\d+)/)");
+
+    /** The test's directory: the workspace and the state directory are in it, and room for anything else. */
+    final Path root;
     final Path workspace;
     final Path state;
     final ScriptedModelServer server;
     final Map<String, String> vars = new HashMap<>();
+    private final List<Process> spawned = new CopyOnWriteArrayList<>();
 
     CliFixture(Path root, ScriptedModelServer server) throws IOException {
+        this.root = root;
         this.workspace = Files.createDirectories(root.resolve("workspace"));
         this.state = root.resolve("state");
         this.server = server;
@@ -69,9 +89,29 @@ final class CliFixture {
         ProcessBuilder builder = new ProcessBuilder(javaCommand(args)).directory(workspace.toFile());
         builder.environment().clear();
         builder.environment().putAll(vars);
-        builder.redirectOutput(state.getParent().resolve(name + ".out").toFile());
-        builder.redirectError(state.getParent().resolve(name + ".err").toFile());
-        return builder.start();
+        builder.redirectOutput(root.resolve(name + ".out").toFile());
+        builder.redirectError(root.resolve(name + ".err").toFile());
+        Process process = builder.start();
+        spawned.add(process);
+        return process;
+    }
+
+    /**
+     * Runs {@code agent ARGS} as a child process that dies at crash point {@code point} (AGENT_TEST_CRASH_AT),
+     * as with SIGKILL, and asserts that it did (exit 137). The crash point is not set any more afterwards.
+     */
+    void crashAt(String point, String... args) throws Exception {
+        vars.put("AGENT_TEST_CRASH_AT", point);
+        try {
+            Process agent = spawn(args);
+            if (!agent.waitFor(2 * DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+                throw new AssertionError("agent " + String.join(" ", args) + " did not reach crash point " + point);
+            }
+            org.assertj.core.api.Assertions.assertThat(agent.exitValue())
+                    .as("crash point " + point + " was reached; stderr: " + childErr()).isEqualTo(137);
+        } finally {
+            vars.remove("AGENT_TEST_CRASH_AT");
+        }
     }
 
     String childOut() throws IOException {
@@ -84,25 +124,71 @@ final class CliFixture {
 
     /** What the child started as {@code name} has printed on stdout so far. */
     String out(String name) throws IOException {
-        return Files.readString(state.getParent().resolve(name + ".out"));
+        return Files.readString(root.resolve(name + ".out"));
     }
 
     String err(String name) throws IOException {
-        return Files.readString(state.getParent().resolve(name + ".err"));
+        return Files.readString(root.resolve(name + ".err"));
+    }
+
+    /**
+     * Makes the workspace a git repository holding {@code files}, for runs that snapshot it with git and use
+     * the sandboxed shell: the test is skipped (failed in CI) where git or bubblewrap is missing.
+     */
+    void gitWorkspace(Map<String, String> files) throws Exception {
+        Requirements.git();
+        Requirements.bubblewrap();
+        GitRepos.init(workspace, files);
+    }
+
+    /** Starts the main runtime as child process {@code runtime}: see {@link #startRuntime(String)}. */
+    Process startRuntime() throws Exception {
+        return startRuntime("runtime");
     }
 
     /** Starts the main runtime ({@code agent run}) as child process {@code name}; returns once it has written agent.pid and listens. */
     Process startRuntime(String name) throws Exception {
         Process runtime = spawnNamed(name, "run");
         Path pidFile = state.resolve("agent.pid");
-        io.devagent.testkit.Await.until("the main runtime " + name + " to be ready", state, java.time.Duration.ofSeconds(60), () -> {
+        await("the main runtime " + name + " to be ready", () -> {
             if (!runtime.isAlive()) {
                 throw new AssertionError("the main runtime exited " + runtime.exitValue() + ": " + err(name));
             }
-            return io.devagent.state.PidFile.read(pidFile).map(io.devagent.state.PidFile.Owner::pid)
-                    .equals(java.util.Optional.of(runtime.pid())) && Files.exists(state.resolve("agent.sock"));
+            return PidFile.read(pidFile).map(PidFile.Owner::pid).equals(Optional.of(runtime.pid()))
+                    && Files.exists(state.resolve("agent.sock"));
         });
         return runtime;
+    }
+
+    /** {@code agent dashboard} as child process {@code dashboard}, and the port it serves on. */
+    record Dashboard(Process process, int port) {
+    }
+
+    /** Starts {@code agent dashboard --port 0} with AGENT_DASHBOARD_TOKEN={@code token}; returns once it has printed its address. */
+    Dashboard startDashboard(String token) throws Exception {
+        vars.put("AGENT_DASHBOARD_TOKEN", token);
+        Process dashboard;
+        try {
+            dashboard = spawnNamed("dashboard", "dashboard", "--port", "0");
+        } finally {
+            vars.remove("AGENT_DASHBOARD_TOKEN");
+        }
+        await("the dashboard's address", () -> {
+            if (!dashboard.isAlive()) {
+                throw new AssertionError("the dashboard died: " + err("dashboard"));
+            }
+            return DASHBOARD_URL.matcher(out("dashboard")).find();
+        });
+        Matcher m = DASHBOARD_URL.matcher(out("dashboard"));
+        if (!m.find()) {
+            throw new AssertionError("the dashboard printed no address: " + out("dashboard"));
+        }
+        return new Dashboard(dashboard, Integer.parseInt(m.group(2)));
+    }
+
+    /** Returns once {@code check} holds, re-checked as the state directory changes; fails after {@link #DEADLINE}. */
+    void await(String what, Await.Check check) throws Exception {
+        Await.until(what, state, DEADLINE, check);
     }
 
     /** The run's snapshot as {@code agent checkpoints show} prints it (an empty object when it cannot). */
@@ -114,5 +200,19 @@ final class CliFixture {
     /** The run's status as readers show it. */
     String status(String runId) throws Exception {
         return snapshot(runId).path("status").asText();
+    }
+
+    /** Stops the child processes still alive, the last started first: SIGTERM, then SIGKILL if one does not stop. */
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : spawned.reversed()) {
+            if (p.isAlive()) {
+                p.destroy();
+                if (!p.waitFor(DEADLINE.toSeconds() / 2, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    p.waitFor(DEADLINE.toSeconds() / 2, TimeUnit.SECONDS);
+                }
+            }
+        }
     }
 }

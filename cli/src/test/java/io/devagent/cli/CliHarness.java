@@ -2,23 +2,27 @@ package io.devagent.cli;
 
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServerExtension;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The CLI tests' harness: {@code @ExtendWith(CliHarness.class)}, then
- * {@code @BeforeEach void setUp(ScriptedModelServer server, CliFixture fx)}. Each test gets a
- * scripted model server and a {@link CliFixture} over a fresh directory, both gone after it.
+ * The CLI tests' harness: {@code @ExtendWith(CliHarness.class)}, then fields {@code ScriptedModelServer server;
+ * CliFixture fx;} (set before each {@code @BeforeEach}), or parameters of those types. Each test gets a
+ * scripted model server and a {@link CliFixture} over a fresh directory, both gone after it, with the
+ * child processes the fixture started.
  */
-final class CliHarness implements ParameterResolver {
+final class CliHarness implements ParameterResolver, BeforeEachCallback {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(CliHarness.class);
 
@@ -30,8 +34,26 @@ final class CliHarness implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return resolve(parameter.getParameter().getType(), context);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IllegalAccessException {
+        Object test = context.getRequiredTestInstance();
+        for (Class<?> c = test.getClass(); c != Object.class; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                Class<?> type = field.getType();
+                if (!Modifier.isStatic(field.getModifiers()) && (type == CliFixture.class || type == ScriptedModelServer.class)) {
+                    field.setAccessible(true);
+                    field.set(test, resolve(type, context));
+                }
+            }
+        }
+    }
+
+    private static Object resolve(Class<?> type, ExtensionContext context) {
         ScriptedModelServer server = ScriptedModelServerExtension.server(context);
-        if (parameter.getParameter().getType() == ScriptedModelServer.class) {
+        if (type == ScriptedModelServer.class) {
             return server;
         }
         ExtensionContext.Store store = context.getStore(NAMESPACE);

@@ -24,12 +24,9 @@ class CliTest {
     CliFixture fx;
 
     @BeforeEach
-    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
-        this.server = server;
-        this.fx = fx;
+    void setUp() throws Exception {
         Files.writeString(fx.workspace.resolve("README.md"), "# Demo\n");
     }
-
 
     @Test
     void runPrintsTheRunIdFirstAndTheAnswerLast() throws Exception {

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,29 +40,27 @@ class CompactionCrashTest {
         return fx;
     }
 
-    private static void scriptReads(ScriptedModelServer server) {
+    /** A server that plays {@code kind} with a small window, keeps the request bytes, and has the run read every note. */
+    private static ScriptedModelServer readingNotes(ServerKind kind) {
+        ScriptedModelServer server = ScriptedModelServer.start().playing(kind, WINDOW).keepingRawRequests();
         List<Reply> replies = new ArrayList<>();
         for (int i = 1; i <= 30; i++) {
             replies.add(Reply.toolCall("read_file", "{\"path\":\"note-" + i + ".txt\"}"));
         }
         server.whenExhausted(Reply.text("read them all"));
         server.script(replies.toArray(Reply[]::new));
+        return server;
     }
 
     @Test
     void aRunKilledAfterACompactionResumesWithTheSameRequestBytes() throws Exception {
-        try (ScriptedModelServer server = ScriptedModelServer.start().playing(ServerKind.LLAMA_CPP, WINDOW).keepingRawRequests()) {
-            scriptReads(server);
+        try (ScriptedModelServer server = readingNotes(ServerKind.LLAMA_CPP)) {
             CliFixture fx = fixture(server, "killed");
             // Killed after the 20th reply arrived and before it was journaled: request 20 is sent again on resume.
-            fx.vars.put("AGENT_TEST_CRASH_AT", "after_model_reply@20");
-            Process agent = fx.spawn("run", "Read the notes", "--run-id", "long");
-            assertThat(agent.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(agent.exitValue()).as(fx.childErr()).isEqualTo(137);
+            fx.crashAt("after_model_reply@20", "run", "Read the notes", "--run-id", "long");
             List<JsonNode> before = journal(fx, "compaction");
             assertThat(before).as("compactions before the kill").isNotEmpty();
 
-            fx.vars.remove("AGENT_TEST_CRASH_AT");
             CliFixture.Outcome resumed = fx.agent("checkpoints", "resume", "long", "--json");
 
             assertThat(resumed.exit()).as(resumed.err()).isZero();
@@ -78,17 +75,12 @@ class CompactionCrashTest {
 
     @Test
     void aRunKilledRightAfterJournalingACompactionResumesInsideTheWindow() throws Exception {
-        try (ScriptedModelServer server = ScriptedModelServer.start().playing(ServerKind.VLLM, WINDOW).keepingRawRequests()) {
-            scriptReads(server);
+        try (ScriptedModelServer server = readingNotes(ServerKind.VLLM)) {
             CliFixture fx = fixture(server, "after-compaction");
-            fx.vars.put("AGENT_TEST_CRASH_AT", "after_compaction@1");
-            Process agent = fx.spawn("run", "Read the notes", "--run-id", "compacted");
-            assertThat(agent.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(agent.exitValue()).as(fx.childErr()).isEqualTo(137);
+            fx.crashAt("after_compaction@1", "run", "Read the notes", "--run-id", "compacted");
             int sentBeforeKill = server.rawRequests().size();
             JsonNode compaction = journal(fx, "compaction").getFirst();
 
-            fx.vars.remove("AGENT_TEST_CRASH_AT");
             CliFixture.Outcome resumed = fx.agent("checkpoints", "resume", "compacted", "--json");
 
             assertThat(resumed.exit()).as(resumed.err()).isZero();
@@ -115,12 +107,8 @@ class CompactionCrashTest {
                 CliFixture fx = new CliFixture(Files.createDirectories(root.resolve(point)), server);
                 fx.vars.put("LLM_MODEL", "scripted-model");
                 Files.writeString(fx.workspace.resolve("count.txt"), "count = 1\n");
-                fx.vars.put("AGENT_TEST_CRASH_AT", point);
-                Process agent = fx.spawn("run", "Edit once", "--run-id", "edit");
-                assertThat(agent.waitFor(60, TimeUnit.SECONDS)).isTrue();
-                assertThat(agent.exitValue()).as(point + ": " + fx.childErr()).isEqualTo(137);
+                fx.crashAt(point, "run", "Edit once", "--run-id", "edit");
 
-                fx.vars.remove("AGENT_TEST_CRASH_AT");
                 CliFixture.Outcome resumed = fx.agent("checkpoints", "resume", "edit", "--json");
 
                 assertThat(resumed.exit()).as(point + ": " + resumed.err()).isZero();

@@ -2,14 +2,12 @@ package io.devagent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.json.Json;
-import io.devagent.state.PidFile;
 import io.devagent.testkit.GitRepos;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,46 +15,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Two goals handed to one main runtime at once, in a git repository: the second run works in a
  * worktree of its own, each run's diff holds only its own change, and {@code agent apply} brings
  * the second one's change into the working tree (refusing while a file there conflicts).
  */
+@ExtendWith(CliHarness.class)
 class ConcurrentRunsTest {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEADLINE = CliFixture.DEADLINE;
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
-    Process runtime;
 
     @BeforeEach
     void setUp() throws Exception {
-        // Real git for the workspace and the snapshots; the scripted runs use the sandboxed shell.
-        Requirements.git();
-        Requirements.bubblewrap();
-        server = ScriptedModelServer.start();
-        fx = new CliFixture(root, server);
         fx.vars.put("LLM_MODEL", "scripted-model");
-        GitRepos.init(fx.workspace, Map.of("README.md", "# Demo\n"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (runtime != null && runtime.isAlive()) {
-            runtime.destroyForcibly();
-            runtime.waitFor(10, TimeUnit.SECONDS);
-        }
-        server.close();
+        fx.gitWorkspace(Map.of("README.md", "# Demo\n"));
     }
 
     @Test
@@ -90,7 +70,7 @@ class ConcurrentRunsTest {
             }
             reply.serve(exchange, request);
         });
-        startRuntime();
+        fx.startRuntime();
 
         String a = detached("Goal A: write a");
         awaitRequests(2); // A has written a.txt and waits on its second request
@@ -124,7 +104,7 @@ class ConcurrentRunsTest {
 
     @Test
     void outsideGitTheSecondWriterWaitsItsTurnAndSaysSo() throws Exception {
-        Path plain = Files.createDirectories(root.resolve("plain"));
+        Path plain = Files.createDirectories(fx.root.resolve("plain"));
         Files.writeString(plain.resolve("README.md"), "# Plain\n");
         fx.vars.put("AGENT_WORKSPACE", plain.toString());
         CountDownLatch secondWaiting = new CountDownLatch(1);
@@ -142,7 +122,7 @@ class ConcurrentRunsTest {
                     : Reply.text("done");
             reply.serve(exchange, request);
         });
-        startRuntime();
+        fx.startRuntime();
 
         String a = detached("Goal A: write a");
         awaitRequests(2);
@@ -202,22 +182,11 @@ class ConcurrentRunsTest {
         return paths;
     }
 
-    private void startRuntime() throws Exception {
-        runtime = fx.spawnNamed("runtime", "run");
-        await("the main runtime to be ready", () -> {
-            if (!runtime.isAlive()) {
-                fail("the main runtime exited " + runtime.exitValue() + ": " + fx.err("runtime"));
-            }
-            return PidFile.read(fx.state.resolve("agent.pid")).map(PidFile.Owner::pid).equals(Optional.of(runtime.pid()))
-                    && Files.exists(fx.state.resolve("agent.sock"));
-        });
-    }
-
     private void awaitRequests(int n) throws InterruptedException {
         server.awaitChatRequests(n, DEADLINE);
     }
 
     private void await(String what, io.devagent.testkit.Await.Check check) throws Exception {
-        io.devagent.testkit.Await.until(what, fx.state, DEADLINE, check);
+        fx.await(what, check);
     }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,13 +63,8 @@ class CrashResumeTest {
                     Reply.text("done"));
             CliFixture fx = new CliFixture(Files.createDirectories(root.resolve(label.replace('@', '-'))), server);
             fx.vars.put("LLM_MODEL", "scripted-model");
-            fx.vars.put("AGENT_TEST_CRASH_AT", label);
 
-            Process agent = fx.spawn("run", "Count to three", "--run-id", "crash");
-            assertThat(agent.waitFor(60, TimeUnit.SECONDS)).as(label).isTrue();
-            assertThat(agent.exitValue()).as(label + ": the crash point was reached; stderr: " + fx.childErr()).isEqualTo(137);
-
-            fx.vars.remove("AGENT_TEST_CRASH_AT");
+            fx.crashAt(label, "run", "Count to three", "--run-id", "crash");
             CliFixture.Outcome resumed = fx.agent("checkpoints", "resume", "crash", "--json");
 
             assertThat(resumed.exit()).as(label + ": " + resumed.err()).isZero();

@@ -2,7 +2,6 @@ package io.devagent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.json.Json;
-import io.devagent.state.PidFile;
 import io.devagent.testkit.Await;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
@@ -13,20 +12,13 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,45 +27,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * token): listed by {@code GET /approvals}, answered by {@code POST /runs/ID/approve|deny}, through
  * the main runtime when one is alive (the run goes on at once), else recorded for a resume.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, CliHarness.class})
 class DashboardApprovalTest {
 
-    private static final Pattern URL = Pattern.compile("dashboard: (http://127\\.0\\.0\\.1:(\\d+)/)");
     private static final String TOKEN = "approvals-" + UUID.randomUUID();
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
     Process runtime;
-    Process dashboard;
 
     @BeforeEach
     void setUp() throws Exception {
-        server = ScriptedModelServer.start().selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS)
+        server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS)
                 .script(Reply.toolCall("write_file", "{\"path\":\"hello.txt\",\"content\":\"hello\\n\"}"), Reply.text("Done."));
-        fx = new CliFixture(root, server);
         fx.vars.put("LLM_MODEL", "scripted-model");
         Files.createDirectories(fx.state.resolve("policies"));
         Files.writeString(fx.state.resolve("policies/policy.yaml"), "approve: [write_file]\n");
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        for (Process p : new Process[] {dashboard, runtime}) {
-            if (p != null && p.isAlive()) {
-                p.destroy();
-                p.waitFor(30, TimeUnit.SECONDS);
-            }
-        }
-        server.close();
-    }
-
     @Test
     void theDashboardApprovesThroughTheMainRuntime(Vertx vertx) throws Exception {
-        runtime = fx.spawnNamed("runtime", "run");
-        await("the main runtime", () -> PidFile.read(fx.state.resolve("agent.pid")).map(PidFile.Owner::pid)
-                .equals(Optional.of(runtime.pid())) && Files.exists(fx.state.resolve("agent.sock")));
+        runtime = fx.startRuntime();
         WebClient client = client(vertx, startDashboard());
         String runId = waitingRun();
 
@@ -125,20 +99,11 @@ class DashboardApprovalTest {
     }
 
     private int startDashboard() throws Exception {
-        fx.vars.put("AGENT_DASHBOARD_TOKEN", TOKEN);
-        dashboard = fx.spawnNamed("dashboard", "dashboard", "--port", "0");
-        fx.vars.remove("AGENT_DASHBOARD_TOKEN");
-        await("the dashboard's address", () -> {
-            assertThat(dashboard.isAlive()).as("the dashboard died: " + fx.err("dashboard")).isTrue();
-            return URL.matcher(fx.out("dashboard")).find();
-        });
-        Matcher m = URL.matcher(fx.out("dashboard"));
-        assertThat(m.find()).isTrue();
-        return Integer.parseInt(m.group(2));
+        return fx.startDashboard(TOKEN).port();
     }
 
     private void await(String what, Await.Check check) throws Exception {
-        Await.until(what, fx.state, Duration.ofSeconds(60), check);
+        fx.await(what, check);
     }
 
     private static <T> T get(Future<T> future) throws Exception {

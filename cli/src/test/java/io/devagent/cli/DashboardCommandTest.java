@@ -2,7 +2,6 @@ package io.devagent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.json.Json;
-import io.devagent.state.PidFile;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import io.vertx.core.Future;
@@ -12,21 +11,16 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,14 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * loopback, wants the token, and {@code POST /policies/reload} signals the runtime and returns its
  * answer: 200 when the policy is accepted, 422 when it is rejected, 409 once no runtime is alive.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, CliHarness.class})
 class DashboardCommandTest {
 
-    private static final Pattern URL = Pattern.compile("dashboard: (http://127\\.0\\.0\\.1:(\\d+)/)");
     private static final String TOKEN = "cli-" + UUID.randomUUID();
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
     Process runtime;
@@ -51,32 +42,15 @@ class DashboardCommandTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        server = ScriptedModelServer.start();
         server.whenExhausted(Reply.text("done"));
-        fx = new CliFixture(root, server);
         fx.vars.put("LLM_MODEL", "scripted-model");
         policyFile = fx.state.resolve("policies/policy.yaml");
         Files.createDirectories(policyFile.getParent());
         Files.writeString(policyFile, "limits: {maxSteps: 20}\n");
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        for (Process p : new Process[] {dashboard, runtime}) {
-            if (p != null && p.isAlive()) {
-                p.destroy();
-                p.waitFor(30, TimeUnit.SECONDS);
-            }
-        }
-        server.close();
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private void await(String what, Check check) throws Exception {
-        io.devagent.testkit.Await.until(what, fx.state, java.time.Duration.ofSeconds(60), check::holds);
+    private void await(String what, io.devagent.testkit.Await.Check check) throws Exception {
+        fx.await(what, check);
     }
 
     private static <T> T get(Future<T> future) throws Exception {
@@ -85,17 +59,10 @@ class DashboardCommandTest {
 
     /** Starts {@code agent dashboard --port 0} with the token set and returns its port, read from what it prints. */
     private int startDashboard() throws Exception {
-        fx.vars.put("AGENT_DASHBOARD_TOKEN", TOKEN);
-        dashboard = fx.spawnNamed("dashboard", "dashboard", "--port", "0");
-        fx.vars.remove("AGENT_DASHBOARD_TOKEN");
-        await("the dashboard's address", () -> {
-            assertThat(dashboard.isAlive()).as("the dashboard died: " + fx.err("dashboard")).isTrue();
-            return URL.matcher(fx.out("dashboard")).find();
-        });
-        Matcher m = URL.matcher(fx.out("dashboard"));
-        assertThat(m.find()).isTrue();
+        CliFixture.Dashboard started = fx.startDashboard(TOKEN);
+        dashboard = started.process();
         assertThat(fx.out("dashboard")).contains("auth: on").contains(fx.state.toString());
-        return Integer.parseInt(m.group(2));
+        return started.port();
     }
 
     private HttpResponse<Buffer> reload(WebClient client) throws Exception {
@@ -114,9 +81,7 @@ class DashboardCommandTest {
 
     @Test
     void reloadThroughTheDashboardSignalsTheRuntimeAndReturnsItsAnswer(Vertx vertx) throws Exception {
-        runtime = fx.spawnNamed("runtime", "run");
-        await("the main runtime", () -> PidFile.read(fx.state.resolve("agent.pid")).map(PidFile.Owner::pid)
-                .equals(Optional.of(runtime.pid())) && Files.exists(fx.state.resolve("agent.sock")));
+        runtime = fx.startRuntime();
         int port = startDashboard();
         WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
 

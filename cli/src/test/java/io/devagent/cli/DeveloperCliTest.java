@@ -2,21 +2,16 @@ package io.devagent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.json.Json;
-import io.devagent.state.PidFile;
-import io.devagent.testkit.Await;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -30,35 +25,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code agent logs}), settings from flags and config files ({@code agent config show}), follow-ups
  * ({@code --continue}), the starter policy, and errors in plain words.
  */
+@ExtendWith(CliHarness.class)
 class DeveloperCliTest {
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
-    final List<Process> started = new ArrayList<>();
     final ExecutorService clients = Executors.newCachedThreadPool();
 
     @BeforeEach
     void setUp() throws Exception {
-        server = ScriptedModelServer.start().selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS)
+        server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS)
                 .script(Reply.toolCall("read_file", "{\"path\":\"README.md\"}"), Reply.text("A demo repository."),
                         Reply.text("Yes: it has one heading."));
-        fx = new CliFixture(root, server);
         fx.vars.put("LLM_MODEL", "scripted-model");
         Files.writeString(fx.workspace.resolve("README.md"), "# Demo\nline two\n");
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        for (Process p : started) {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+    void tearDown() {
         clients.shutdownNow();
-        server.close();
+        server.close(); // a test may have put a server of its own in place of the harness's
     }
 
     @Test
@@ -94,7 +80,7 @@ class DeveloperCliTest {
             }
             Reply.text("Answered after the follower came back.").serve(exchange, request);
         }).whenExhausted(Reply.text("unexpected"));
-        startRuntime();
+        fx.startRuntime();
         String runId = runId(fx.agent("run", "Summarize repo", "--detach"));
         server.awaitChatRequests(2, Duration.ofSeconds(60)); // the run waits on its second model reply
 
@@ -112,11 +98,11 @@ class DeveloperCliTest {
 
     @Test
     void settingsComeFromFlagsTheEnvironmentAndTheConfigFilesInThatOrder() throws Exception {
-        Path xdg = Files.createDirectories(root.resolve("xdg/dev-agent"));
+        Path xdg = Files.createDirectories(fx.root.resolve("xdg/dev-agent"));
         Files.writeString(xdg.resolve("config.yaml"), "model:\n  name: from-user-file\n  timeoutSeconds: 30\n");
         Files.createDirectories(fx.workspace.resolve(".dev-agent"));
         Files.writeString(fx.workspace.resolve(".dev-agent/config.yaml"), "model:\n  name: from-repository\n");
-        fx.vars.put("XDG_CONFIG_HOME", root.resolve("xdg").toString());
+        fx.vars.put("XDG_CONFIG_HOME", fx.root.resolve("xdg").toString());
         fx.vars.remove("LLM_MODEL");
         fx.vars.put("LLM_API_KEY", "sk-very-secret-value");
 
@@ -167,7 +153,7 @@ class DeveloperCliTest {
         assertThat(flag.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(flag.err().strip()).isEqualTo("error: Unknown option: '--frob'; see 'agent run --help'");
 
-        Path policy = root.resolve("policy.yaml");
+        Path policy = fx.root.resolve("policy.yaml");
         Files.writeString(policy, "limits:\n  maxSteps: 10\n  maxStep: 5\n");
         CliFixture.Outcome invalid = fx.agent("policies", "validate", policy.toString());
         assertThat(invalid.out() + invalid.err()).contains(policy + ":3: unknown field 'limits.maxStep'; allowed in 'limits': "
@@ -190,18 +176,6 @@ class DeveloperCliTest {
         CliFixture.Outcome again = fx.agent("policies", "init");
         assertThat(again.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(again.err()).contains("already exists");
-    }
-
-    private void startRuntime() throws Exception {
-        Process runtime = fx.spawnNamed("runtime", "run");
-        started.add(runtime);
-        Await.until("the main runtime", fx.state, Duration.ofSeconds(60), () -> {
-            if (!runtime.isAlive()) {
-                throw new AssertionError("the main runtime exited: " + fx.err("runtime"));
-            }
-            return PidFile.read(fx.state.resolve("agent.pid")).map(PidFile.Owner::pid).equals(Optional.of(runtime.pid()))
-                    && Files.exists(fx.state.resolve("agent.sock"));
-        });
     }
 
     private static String line(String out, String variable) {

@@ -9,15 +9,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The main runtime ({@code agent run} with no goal) as a real child process, and goals handed to it
@@ -34,32 +30,21 @@ import static org.assertj.core.api.Assertions.fail;
 @ExtendWith(CliHarness.class)
 class MainRuntimeTest {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Duration DEADLINE = CliFixture.DEADLINE;
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
-    final List<Process> started = new ArrayList<>();
     /** Followers run on their own threads: the common pool may have a single one. */
     final ExecutorService clients = Executors.newCachedThreadPool();
 
     @BeforeEach
-    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
-        this.server = server;
-        this.fx = fx;
+    void setUp() throws Exception {
         fx.vars.put("LLM_MODEL", "scripted-model");
         Files.writeString(fx.workspace.resolve("README.md"), "# Demo\n");
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        for (Process p : started) {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+    void tearDown() {
         clients.shutdownNow();
     }
 
@@ -67,7 +52,7 @@ class MainRuntimeTest {
     void aGoalIsHandedToTheMainRuntimeAndFollowedToItsAnswer() throws Exception {
         server.script(Reply.toolCall("read_file", "{\"path\":\"README.md\"}"), Reply.text("A demo repository."))
                 .whenExhausted(Reply.text("Done."));
-        Process runtime = startRuntime("runtime");
+        Process runtime = fx.startRuntime();
 
         CliFixture.Outcome run = fx.agent("run", "Summarize repo");
 
@@ -98,7 +83,7 @@ class MainRuntimeTest {
                 .doesNotContain("sk-abcdefghijklmnopqrstuvwx");
 
         // A goal meant for another workspace is refused, not run on the runtime's.
-        Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
+        Path elsewhere = Files.createDirectories(fx.root.resolve("elsewhere"));
         CliFixture.Outcome refused = fx.agent("run", "Summarize repo", "--workspace", elsewhere.toString());
         assertThat(refused.exit()).isEqualTo(2);
         assertThat(refused.err()).contains("works on " + fx.workspace.toRealPath()).contains(elsewhere.toRealPath().toString());
@@ -107,16 +92,8 @@ class MainRuntimeTest {
 
     @Test
     void detachReturnsAtOnceAndTheRunFinishesInTheRuntime() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        server.whenExhausted((exchange, request) -> {
-            try {
-                release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Reply.text("finished later").serve(exchange, request);
-        });
-        Process runtime = startRuntime("runtime");
+        CountDownLatch release = replyOnRelease("finished later");
+        Process runtime = fx.startRuntime();
 
         CliFixture.Outcome detached = fx.agent("run", "Slow goal", "--detach");
 
@@ -160,7 +137,7 @@ class MainRuntimeTest {
             }
             Reply.text(together ? "together" : "alone").serve(exchange, request);
         });
-        startRuntime("runtime");
+        fx.startRuntime();
 
         CompletableFuture<CliFixture.Outcome> first = CompletableFuture.supplyAsync(() -> fx.agent("run", "Goal A", "--run-id", "goal-a"), clients);
         CompletableFuture<CliFixture.Outcome> second = CompletableFuture.supplyAsync(() -> fx.agent("run", "Goal B", "--run-id", "goal-b"), clients);
@@ -176,7 +153,7 @@ class MainRuntimeTest {
 
     @Test
     void sigtermPausesTheRunInFlightAndALocalResumeFinishesIt() throws Exception {
-        Process runtime = startRuntime("runtime");
+        Process runtime = fx.startRuntime();
         CliFixture.Outcome follower = pauseBySigterm(runtime, "term-1");
 
         assertThat(follower.exit()).isEqualTo(143);
@@ -196,9 +173,9 @@ class MainRuntimeTest {
     @Test
     void resumeIsHandedToAMainRuntimeWhenOneIsAlive() throws Exception {
         fx.vars.put("AGENT_AUTO_RESUME", "false"); // else the second runtime resumes the run by itself (SelfHealingTest)
-        CliFixture.Outcome follower = pauseBySigterm(startRuntime("first"), "term-2");
+        CliFixture.Outcome follower = pauseBySigterm(fx.startRuntime("first"), "term-2");
         assertThat(follower.exit()).isEqualTo(143);
-        Process second = startRuntime("second");
+        Process second = fx.startRuntime("second");
 
         CliFixture.Outcome resumed = fx.agent("checkpoints", "resume", "term-2", "--json");
 
@@ -216,18 +193,9 @@ class MainRuntimeTest {
 
     @Test
     void stoppingTheFollowerLeavesTheRunGoingInTheRuntime() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        server.whenExhausted((exchange, request) -> {
-            try {
-                release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Reply.text("finished without a follower").serve(exchange, request);
-        });
-        startRuntime("runtime");
+        CountDownLatch release = replyOnRelease("finished without a follower");
+        fx.startRuntime();
         Process follower = fx.spawnNamed("follower", "run", "Slow goal", "--run-id", "left-1");
-        started.add(follower);
         awaitRequests(1);
         await("the follower to print the run id", () -> fx.out("follower").startsWith("run_id: left-1"));
 
@@ -248,7 +216,7 @@ class MainRuntimeTest {
     void aFollowerThatLosesTheRuntimeSaysWhereTheRunIs() throws Exception {
         server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS)
                 .script(Reply.firstThen(1, Reply.delayed(120_000, Reply.text("never seen")), Reply.text("resumed answer")));
-        Process runtime = startRuntime("runtime");
+        Process runtime = fx.startRuntime();
         CompletableFuture<CliFixture.Outcome> follower = CompletableFuture.supplyAsync(() -> fx.agent("run", "Slow goal", "--run-id", "lost-1"), clients);
         awaitRequests(1);
 
@@ -281,7 +249,7 @@ class MainRuntimeTest {
         assertThat(local.outLines()).last().isEqualTo("ran here");
         assertThat(local.err()).doesNotContain("main runtime").doesNotContain("warning");
 
-        Process runtime = startRuntime("runtime");
+        Process runtime = fx.startRuntime();
         assertThat(fx.out("runtime")).contains("replaced a stale agent.pid (pid " + gone.pid());
         CliFixture.Outcome handed = fx.agent("run", "Summarize repo");
         assertThat(handed.exit()).as(handed.err()).isZero();
@@ -306,10 +274,9 @@ class MainRuntimeTest {
 
     @Test
     void aSecondMainRuntimeForTheSameStateDirIsRefused() throws Exception {
-        Process first = startRuntime("first");
+        Process first = fx.startRuntime("first");
 
         Process second = fx.spawnNamed("second", "run");
-        started.add(second);
         assertThat(second.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
         assertThat(second.exitValue()).isEqualTo(2);
@@ -335,11 +302,18 @@ class MainRuntimeTest {
         assertThat(run.err()).contains("go with a GOAL");
     }
 
-    /** Starts the main runtime as a child process and waits until it has written agent.pid and listens. */
-    private Process startRuntime(String name) throws Exception {
-        Process runtime = fx.startRuntime(name);
-        started.add(runtime);
-        return runtime;
+    /** Holds every model reply back until the returned latch is released; then the reply is {@code text}. */
+    private CountDownLatch replyOnRelease(String text) {
+        CountDownLatch release = new CountDownLatch(1);
+        server.whenExhausted((exchange, request) -> {
+            try {
+                release.await(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Reply.text(text).serve(exchange, request);
+        });
+        return release;
     }
 
     /** Hands a goal whose model reply never comes, SIGTERMs the runtime, and returns what the follower saw. */
@@ -370,11 +344,7 @@ class MainRuntimeTest {
         server.awaitChatRequests(n, DEADLINE);
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private void await(String what, Condition condition) throws Exception {
-        io.devagent.testkit.Await.until(what, fx.state, DEADLINE, condition::holds);
+    private void await(String what, io.devagent.testkit.Await.Check check) throws Exception {
+        fx.await(what, check);
     }
 }

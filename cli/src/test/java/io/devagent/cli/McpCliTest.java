@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.json.Json;
 import io.devagent.mcp.EndpointsFile;
-import io.devagent.state.PidFile;
 import io.devagent.testkit.McpServers;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,23 +32,10 @@ class McpCliTest {
 
     ScriptedModelServer server;
     CliFixture fx;
-    final List<Process> started = new ArrayList<>();
 
     @BeforeEach
-    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
-        this.server = server;
-        this.fx = fx;
+    void setUp() {
         fx.vars.put("LLM_MODEL", "scripted-model");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (Process p : started) {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
     }
 
     private static McpServers servers() {
@@ -193,10 +177,7 @@ class McpCliTest {
     void theMainRuntimeServesGoalsWithMcpToolsAndStopsItsServersWhenItStops() throws Exception {
         writeEndpoints(servers(), false);
         server.script(Reply.toolCall("everything__echo", "{\"message\":\"from the runtime\"}"), Reply.text("Echoed."));
-        Process runtime = fx.spawnNamed("runtime", "run");
-        started.add(runtime);
-        await("the main runtime is ready", () -> PidFile.read(fx.state.resolve("agent.pid")).map(PidFile.Owner::pid)
-                .equals(Optional.of(runtime.pid())) && Files.exists(fx.state.resolve("agent.sock")));
+        Process runtime = fx.startRuntime();
         assertThat(fx.out("runtime")).contains("MCP endpoint 'everything' is up: 13 tools");
         List<ProcessHandle> servers = runtime.toHandle().descendants().filter(p -> p.info().arguments()
                 .map(a -> String.join(" ", a)).orElse("").contains("server-everything")).toList();
@@ -225,16 +206,12 @@ class McpCliTest {
         server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS).script(
                 Reply.toolCall("everything__echo", "{\"message\":\"exactly once\"}"),
                 Reply.text("done"));
-        fx.vars.put("AGENT_TEST_CRASH_AT", "after_intent");
 
-        Process agent = fx.spawn("run", "Echo once", "--run-id", "mcp-crash");
-        assertThat(agent.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(agent.exitValue()).as(fx.childErr()).isEqualTo(137);
+        fx.crashAt("after_intent", "run", "Echo once", "--run-id", "mcp-crash");
         // The dead process's stdio server sees its input close and exits too.
         await("the crashed run's server exits", () -> ProcessHandle.allProcesses().noneMatch(p -> p.isAlive()
                 && p.info().arguments().map(a -> String.join(" ", a)).orElse("").contains(marker)));
 
-        fx.vars.remove("AGENT_TEST_CRASH_AT");
         CliFixture.Outcome resumed = fx.agent("checkpoints", "resume", "mcp-crash", "--json");
 
         assertThat(resumed.exit()).as(resumed.err()).isZero();
@@ -247,6 +224,6 @@ class McpCliTest {
     }
 
     private void await(String what, BooleanSupplier condition) throws Exception {
-        io.devagent.testkit.Await.until(what, fx.state, Duration.ofSeconds(60), condition::getAsBoolean);
+        fx.await(what, condition::getAsBoolean);
     }
 }

@@ -2,10 +2,9 @@ package io.devagent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.devagent.json.Json;
-import io.devagent.state.PidFile;
+import io.devagent.testkit.Await;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,9 +32,7 @@ class PolicyReloadTest {
     Path policyFile;
 
     @BeforeEach
-    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
-        this.server = server;
-        this.fx = fx;
+    void setUp() throws Exception {
         fx.vars.put("LLM_MODEL", "scripted-model");
         Files.writeString(fx.workspace.resolve("README.md"), "# Demo\n");
         policyFile = fx.state.resolve("policies/policy.yaml");
@@ -46,17 +42,7 @@ class PolicyReloadTest {
         // The same directory under a few spellings: the same call with the same result five times would stop the run.
         server.whenExhausted(Reply.from(request -> Reply.delayed(150, Reply.toolCall("list_files",
                 "{\"path\":\"." + "/.".repeat(request.path("messages").size() % 8) + "\"}"))));
-        runtime = fx.spawnNamed("runtime", "run");
-        await("the main runtime", () -> PidFile.read(fx.state.resolve("agent.pid")).map(PidFile.Owner::pid)
-                .equals(Optional.of(runtime.pid())) && Files.exists(fx.state.resolve("agent.sock")));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (runtime.isAlive()) {
-            runtime.destroy();
-            runtime.waitFor(30, TimeUnit.SECONDS);
-        }
+        runtime = fx.startRuntime();
     }
 
     @Test
@@ -199,12 +185,8 @@ class PolicyReloadTest {
         await(n + " tool results", () -> toolResults().size() >= n);
     }
 
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private void await(String what, Check check) throws Exception {
-        io.devagent.testkit.Await.until(what, fx.state, java.time.Duration.ofSeconds(60), () -> {
+    private void await(String what, Await.Check check) throws Exception {
+        fx.await(what, () -> {
             assertThat(runtime.isAlive()).as("the main runtime died while waiting for " + what + ": " + fx.err("runtime")).isTrue();
             return check.holds();
         });

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,9 +22,7 @@ class ProcessLifecycleTest {
     CliFixture fx;
 
     @BeforeEach
-    void setUp(ScriptedModelServer server, CliFixture fx) throws Exception {
-        this.server = server;
-        this.fx = fx;
+    void setUp() throws Exception {
         fx.vars.put("LLM_MODEL", "scripted-model");
         // Replies depend on the conversation, not on the request count, so the script survives a restart.
         server.selectBy(ScriptedModelServer.Selector.ASSISTANT_TURNS).script(
@@ -36,7 +33,6 @@ class ProcessLifecycleTest {
                         Reply.toolCall("run_shell", "{\"command\":\"echo three >> count.txt\"}")),
                 Reply.text("counted to three"));
     }
-
 
     @Test
     void killedWithSigkillBetweenStepsThenResumedFinishesWithNoStepDoneTwice() throws Exception {

@@ -7,12 +7,10 @@ import io.devagent.testkit.ScriptedModelServer.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,21 +24,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * themselves at its next start, runs a person paused stay put, and one run among several can be
  * paused or cancelled through the runtime, through its own process, or on its checkpoint.
  */
+@ExtendWith(CliHarness.class)
 class SelfHealingTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
-    final List<Process> started = new ArrayList<>();
     /** A run whose goal names a held gate waits for the model until the gate opens. */
     final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        server = ScriptedModelServer.start();
         server.whenExhausted((exchange, request) -> {
             String goal = goalOf(request);
             CountDownLatch gate = gates.get(goal);
@@ -53,26 +48,18 @@ class SelfHealingTest {
             }
             Reply.text("done: " + goal).serve(exchange, request);
         });
-        fx = new CliFixture(root, server);
         fx.vars.put("LLM_MODEL", "scripted-model");
         Files.writeString(fx.workspace.resolve("README.md"), "# Demo\n");
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void tearDown() {
         gates.values().forEach(CountDownLatch::countDown);
-        for (Process p : started) {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-        server.close();
     }
 
     @Test
     void runsKilledWithTheRuntimeResumeByThemselvesWhileAPausedOneStaysPut() throws Exception {
-        Process first = runtime("first");
+        Process first = fx.startRuntime("first");
         for (String id : List.of("heal-a", "heal-b", "heal-c")) {
             hold(id);
             detach(id);
@@ -95,7 +82,7 @@ class SelfHealingTest {
         assertThat(Json.parse(list.out()).findValuesAsText("status")).containsExactlyInAnyOrder("interrupted", "interrupted", "paused");
 
         gates.values().forEach(CountDownLatch::countDown);
-        runtime("second");
+        fx.startRuntime("second");
 
         await("a and b to finish by themselves", () -> "succeeded".equals(fx.status("heal-a")) && "succeeded".equals(fx.status("heal-b")));
         assertThat(fx.snapshot("heal-a").path("answer").asText()).isEqualTo("done: Goal heal-a");
@@ -122,7 +109,7 @@ class SelfHealingTest {
 
     @Test
     void aRunPausedByTheRuntimesShutdownResumesByItselfAtTheNextStart() throws Exception {
-        Process first = runtime("first");
+        Process first = fx.startRuntime("first");
         hold("term-a");
         detach("term-a");
         server.awaitChatRequests(1, DEADLINE);
@@ -134,7 +121,7 @@ class SelfHealingTest {
         assertThat(paused.path("paused_by").asText()).isEqualTo("shutdown");
 
         gates.values().forEach(CountDownLatch::countDown);
-        runtime("second");
+        fx.startRuntime("second");
 
         await("term-a to finish by itself", () -> "succeeded".equals(fx.status("term-a")));
         assertThat(fx.out("second")).contains("paused by the main runtime's shutdown at step 0; resuming it");
@@ -144,7 +131,7 @@ class SelfHealingTest {
 
     @Test
     void oneRunAmongSeveralIsPausedAndAnotherCancelledWhileTheThirdFinishes() throws Exception {
-        runtime("runtime");
+        fx.startRuntime("runtime");
         for (String id : List.of("many-a", "many-b", "many-c")) {
             hold(id);
             detach(id);
@@ -175,7 +162,6 @@ class SelfHealingTest {
     void aRunInItsOwnProcessIsCancelledThroughThatProcess() throws Exception {
         hold("own-a");
         Process own = fx.spawnNamed("own", "run", "Goal own-a", "--run-id", "own-a");
-        started.add(own);
         server.awaitChatRequests(1, DEADLINE);
         assertThat(fx.status("own-a")).isEqualTo("running");
 
@@ -186,12 +172,6 @@ class SelfHealingTest {
         assertThat(own.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(fx.err("own")).contains("run own-a cancelled at step 0: changed my mind");
         assertThat(fx.agent("audit", "verify", "own-a").exit()).isZero();
-    }
-
-    private Process runtime(String name) throws Exception {
-        Process runtime = fx.startRuntime(name);
-        started.add(runtime);
-        return runtime;
     }
 
     private void hold(String runId) {

@@ -5,10 +5,9 @@ import io.devagent.json.Json;
 import io.devagent.testkit.GitRepos;
 import io.devagent.testkit.ScriptedModelServer;
 import io.devagent.testkit.ScriptedModelServer.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,30 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What a run changed, seen and undone through the CLI: real runs against the scripted model server,
  * a real git repository as the workspace, real files and a real (sandboxed) shell.
  */
+@ExtendWith(CliHarness.class)
 class WorkspaceChangesTest {
 
-    @TempDir
-    Path root;
     ScriptedModelServer server;
     CliFixture fx;
 
     @BeforeEach
     void setUp() throws Exception {
-        // Real git for the workspace and the snapshots; the scripted runs use the sandboxed shell.
-        Requirements.git();
-        Requirements.bubblewrap();
-        server = ScriptedModelServer.start();
-        fx = new CliFixture(root, server);
-        GitRepos.init(fx.workspace, Map.of("README.md", "# Demo\n", "src/app.txt", "line1\n", "old.txt", "old\n",
+        fx.gitWorkspace(Map.of("README.md", "# Demo\n", "src/app.txt", "line1\n", "old.txt", "old\n",
                 ".gitignore", "build/\n"));
         // The user's own work in progress, from before the run: never part of the run's diff.
         Files.writeString(fx.workspace.resolve("README.md"), "# Demo\nuser edit\n");
         Files.writeString(fx.workspace.resolve("notes.txt"), "user notes\n");
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.close();
     }
 
     private String runId(CliFixture.Outcome run) {
