@@ -66,6 +66,7 @@ public final class ApprovalDesk {
         Path lockFile = state.checkpointDir(known(runId)).resolve("lock");
         Optional<RunLock> lock = RunLock.tryAcquire(lockFile);
         if (lock.isEmpty()) {
+            waiting(runId); // a run that waits for no answer says so, whoever holds its lock (a finished run's process may still be closing)
             throw new Refused("run " + runId + " is being run by process " + RunLock.holder(lockFile)
                     + " right now; it is not waiting for an answer here");
         }
