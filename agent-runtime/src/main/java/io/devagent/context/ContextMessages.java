@@ -79,6 +79,11 @@ public final class ContextMessages {
         return all;
     }
 
+    /** The history as the current compaction renders it: the messages after the system prompt, the goal among them. */
+    public List<JsonNode> history() {
+        return List.copyOf(rendered);
+    }
+
     /** The bytes of {@link #messages} (commas and brackets aside). */
     public long bytes(List<? extends JsonNode> upcoming) {
         long bytes = systemBytes + renderedBytes;

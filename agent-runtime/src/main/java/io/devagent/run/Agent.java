@@ -100,10 +100,13 @@ public final class Agent {
         if (requestedId.isPresent() && checkpoints.exists(runId)) {
             return continueExisting(runId, goal, control, listener);
         }
-        FollowUp followUp = continueFrom.isEmpty() ? FollowUp.NONE : FollowUp.of(checkpoints, continueFrom.get());
+        // A run that cannot be continued is refused before the model is asked.
+        Optional<RunJournal.Recovered> earlier = continueFrom.isEmpty() ? Optional.empty()
+                : Optional.of(FollowUp.finished(checkpoints, continueFrom.get()));
         String modelName = model.resolveModel();
         // Found before anything is written: a window too small to work in refuses the run at once.
         Optional<ContextWindow> window = window(modelName);
+        FollowUp followUp = earlier.map(e -> FollowUp.of(e, window)).orElse(FollowUp.NONE);
         prepareState();
         RunLock lock = lock(runId);
         Isolation.Lease lease = lease(runId, workspace().root(), Optional.empty(), listener);
