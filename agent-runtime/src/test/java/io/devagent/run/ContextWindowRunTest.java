@@ -193,6 +193,29 @@ class ContextWindowRunTest {
     }
 
     @Test
+    void aCompactionWithPlaceholdersOnlyKeepsThePrefixThroughTheEarlierPlaceholders() throws Exception {
+        server.playing(ServerKind.LLAMA_CPP, WINDOW);
+        scriptFortyReads();
+
+        RunResult result = fx.start(GOAL);
+
+        assertThat(result.status()).isEqualTo(Snapshot.SUCCEEDED);
+        List<JsonNode> compactions = events(result.runId(), "compaction");
+        assertThat(server.summaryRequestCount()).as("summary requests").isPositive().isLessThan(compactions.size());
+        List<JsonNode> requests = server.requests();
+        int keptPlaceholders = 0;
+        for (int k = 1; k < requests.size(); k++) {
+            JsonNode before = requests.get(k - 1).path("messages");
+            JsonNode after = requests.get(k).path("messages");
+            if (!prompt(requests.get(k)).startsWith(prompt(requests.get(k - 1)))
+                    && before.get(2).equals(after.get(2)) && after.get(3).path("content").asText().startsWith("[compacted:")) {
+                keptPlaceholders++;
+            }
+        }
+        assertThat(keptPlaceholders).as("compactions after which the earlier placeholders were sent again as they were").isPositive();
+    }
+
+    @Test
     void aCompactedRunReplaysWithTheSameToolResults() throws Exception {
         server.playing(ServerKind.LLAMA_CPP, WINDOW);
         scriptFortyReads();
