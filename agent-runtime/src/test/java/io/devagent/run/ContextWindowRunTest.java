@@ -172,12 +172,8 @@ class ContextWindowRunTest {
 
     @Test
     void betweenCompactionsEachRequestExtendsThePreviousOne() throws Exception {
-        server.playing(ServerKind.LLAMA_CPP, WINDOW);
-        scriptFortyReads();
+        RunResult result = fortyReadsOnLlamaCpp();
 
-        RunResult result = fx.start(GOAL);
-
-        assertThat(result.status()).isEqualTo(Snapshot.SUCCEEDED);
         List<JsonNode> requests = server.requests();
         int compactions = events(result.runId(), "compaction").size();
         int extended = 0;
@@ -194,12 +190,8 @@ class ContextWindowRunTest {
 
     @Test
     void aCompactionWithPlaceholdersOnlyKeepsThePrefixThroughTheEarlierPlaceholders() throws Exception {
-        server.playing(ServerKind.LLAMA_CPP, WINDOW);
-        scriptFortyReads();
+        RunResult result = fortyReadsOnLlamaCpp();
 
-        RunResult result = fx.start(GOAL);
-
-        assertThat(result.status()).isEqualTo(Snapshot.SUCCEEDED);
         List<JsonNode> compactions = events(result.runId(), "compaction");
         assertThat(server.summaryRequestCount()).as("summary requests").isPositive().isLessThan(compactions.size());
         List<JsonNode> requests = server.requests();
@@ -231,6 +223,15 @@ class ContextWindowRunTest {
         assertThat(report.result().status()).as(report.result().message()).isEqualTo(Snapshot.SUCCEEDED);
         assertThat(report.firstDifference()).isEmpty();
         assertThat(report.recordedSteps()).isEqualTo(FILES + 1);
+    }
+
+    /** The forty reads on llama.cpp's 8k window, run to their end. */
+    private RunResult fortyReadsOnLlamaCpp() throws Exception {
+        server.playing(ServerKind.LLAMA_CPP, WINDOW);
+        scriptFortyReads();
+        RunResult result = fx.start(GOAL);
+        assertThat(result.status()).as(result.message()).isEqualTo(Snapshot.SUCCEEDED);
+        return result;
     }
 
     private static String prompt(JsonNode request) {
