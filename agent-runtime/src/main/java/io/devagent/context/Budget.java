@@ -8,7 +8,8 @@ import java.util.Optional;
  * The room a run has in the model's context window: the window (reported by the server, set by
  * {@code LLM_CONTEXT_TOKENS}, or learned from an overflow answer), the part kept for the reply, and
  * what is left for the prompt. Compaction starts when the next prompt would pass the prompt budget,
- * and brings it down to under a third of it, so that many steps extend the same prefix before the next one.
+ * and brings it down to under a third of it, so that many steps extend the same prefix before the next one;
+ * or, when only a summary could do that, to under nine tenths of it with placeholders alone.
  */
 public final class Budget {
 
@@ -16,6 +17,12 @@ public final class Budget {
     public static final int MIN_WINDOW = 4096;
     /** Share of the prompt budget a compaction aims for: the rest is room to grow between compactions. */
     static final double TARGET_SHARE = 0.3;
+    /**
+     * Share of the prompt budget under which a compaction with placeholders only is taken when the
+     * target is out of reach: it keeps the request's prefix up to the earlier placeholders, where a
+     * summary rewrites all that follows the goal (and costs a model request).
+     */
+    static final double PLACEHOLDER_SHARE = 0.9;
     /** Share of the prompt budget one tool output may take. */
     static final double TOOL_OUTPUT_SHARE = 0.2;
 
@@ -50,6 +57,15 @@ public final class Budget {
 
     long targetTokens() {
         return (long) (promptBudget() * TARGET_SHARE);
+    }
+
+    long placeholderTokens() {
+        return (long) (promptBudget() * PLACEHOLDER_SHARE);
+    }
+
+    /** The bytes of steps a summary request may carry: three quarters of the budget, the rest for the prompt and the reply. */
+    long summaryInputBytes() {
+        return estimate.bytes(Math.max(512, promptBudget() - promptBudget() / 4));
     }
 
     /**

@@ -20,8 +20,10 @@ import java.util.Optional;
  * Decides whether the next request needs a compaction, and works it out: first placeholders for
  * older tool outputs (the latest steps stay verbatim), and when that is not enough, a summary of
  * the older steps written by the model. It aims well under the budget, so that compactions come in
- * batches and the requests between them share their prefix. It returns the compaction; the caller
- * journals it before using it.
+ * batches and the requests between them share their prefix. When only a summary would reach that
+ * aim, placeholders alone are taken as long as they stay under a looser bar: a summary rewrites all
+ * that follows the goal, placeholders only what follows the earlier ones. It returns the
+ * compaction; the caller journals it before using it.
  */
 public final class Compactor {
 
@@ -74,6 +76,14 @@ public final class Compactor {
                 return changed(current, best);
             }
         }
+        // The target needs a summary. Placeholders alone (the newest step verbatim) will do while they leave room to grow
+        // and the steps not yet summarized still fit one summary request: the request keeps its prefix up to the earlier
+        // placeholders, and no model request is spent.
+        long unsummarized = transcriptBytes(context, current.summarizedThrough() + 1, best.elidedThrough());
+        if (best.tokensAfter() <= budget.placeholderTokens() && unsummarized <= budget.summaryInputBytes() * 3 / 4
+                && changed(current, best).isPresent()) {
+            return Optional.of(best);
+        }
         long summaryBytes = budget.estimate().bytes((long) (budget.promptBudget() * SUMMARY_SHARE));
         for (int keep : KEEP_VERBATIM) {
             int through = steps - keep;
@@ -113,7 +123,7 @@ public final class Compactor {
             throws ModelUnavailableException, InterruptedException {
         int from = current.summarizedThrough() + 1;
         List<String> lines = transcript(context, from, through);
-        long inputBudget = budget.estimate().bytes(Math.max(512, budget.promptBudget() - budget.promptBudget() / 4));
+        long inputBudget = budget.summaryInputBytes();
         for (int attempt = 0; attempt < SUMMARY_ATTEMPTS; attempt++) {
             String input = input(context.goal(), current.summary(), lines, inputBudget);
             List<JsonNode> messages = List.of(Json.object().put("role", "system").put("content", SUMMARY_PROMPT),
@@ -156,6 +166,14 @@ public final class Compactor {
             }
         }
         return lines;
+    }
+
+    private static long transcriptBytes(ContextMessages context, int from, int through) {
+        long bytes = 0;
+        for (String line : transcript(context, from, through)) {
+            bytes += line.getBytes(StandardCharsets.UTF_8).length + 1;
+        }
+        return bytes;
     }
 
     private static String input(String goal, String previous, List<String> lines, long maxBytes) {

@@ -57,9 +57,13 @@ public final class Replayer {
         }
         List<ReplayModel.RecordedStep> steps = new ArrayList<>();
         List<String> summaries = new ArrayList<>();
+        int summarizedThrough = 0;
         for (JsonNode entry : entries) {
-            if (entry.path("type").asText().equals("compaction") && entry.hasNonNull("summary")) {
+            // A compaction with placeholders only carries the earlier summary on; only one that summarizes further asked for one.
+            if (entry.path("type").asText().equals("compaction") && entry.hasNonNull("summary")
+                    && entry.path("summarized_through").asInt() > summarizedThrough) {
                 summaries.add(entry.get("summary").asText());
+                summarizedThrough = entry.path("summarized_through").asInt();
             }
             if (entry.path("type").asText().equals("step")) {
                 JsonNode assistant = null;

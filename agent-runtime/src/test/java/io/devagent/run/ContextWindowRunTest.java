@@ -162,12 +162,8 @@ class ContextWindowRunTest {
 
     @Test
     void betweenCompactionsEachRequestExtendsThePreviousOne() throws Exception {
-        fx.server.playing(ServerKind.LLAMA_CPP, WINDOW);
-        scriptFortyReads();
+        RunResult result = fortyReadsOnLlamaCpp();
 
-        RunResult result = fx.start(GOAL);
-
-        assertThat(result.status()).isEqualTo(Snapshot.SUCCEEDED);
         List<JsonNode> requests = fx.server.requests();
         int compactions = events(result.runId(), "compaction").size();
         int extended = 0;
@@ -180,6 +176,25 @@ class ContextWindowRunTest {
         // Every request but those right after a compaction repeats its predecessor byte for byte.
         assertThat(extended).isEqualTo(requests.size() - 1 - compactions);
         assertThat(fx.server.prefixReuse()).isGreaterThan(0.7);
+    }
+
+    @Test
+    void aCompactionWithPlaceholdersOnlyKeepsThePrefixThroughTheEarlierPlaceholders() throws Exception {
+        RunResult result = fortyReadsOnLlamaCpp();
+
+        List<JsonNode> compactions = events(result.runId(), "compaction");
+        assertThat(fx.server.summaryRequestCount()).as("summary requests").isPositive().isLessThan(compactions.size());
+        List<JsonNode> requests = fx.server.requests();
+        int keptPlaceholders = 0;
+        for (int k = 1; k < requests.size(); k++) {
+            JsonNode before = requests.get(k - 1).path("messages");
+            JsonNode after = requests.get(k).path("messages");
+            if (!prompt(requests.get(k)).startsWith(prompt(requests.get(k - 1)))
+                    && before.get(2).equals(after.get(2)) && after.get(3).path("content").asText().startsWith("[compacted:")) {
+                keptPlaceholders++;
+            }
+        }
+        assertThat(keptPlaceholders).as("compactions after which the earlier placeholders were sent again as they were").isPositive();
     }
 
     @Test
@@ -198,6 +213,15 @@ class ContextWindowRunTest {
         assertThat(report.result().status()).as(report.result().message()).isEqualTo(Snapshot.SUCCEEDED);
         assertThat(report.firstDifference()).isEmpty();
         assertThat(report.recordedSteps()).isEqualTo(FILES + 1);
+    }
+
+    /** The forty reads on llama.cpp's 8k window, run to their end. */
+    private RunResult fortyReadsOnLlamaCpp() throws Exception {
+        fx.server.playing(ServerKind.LLAMA_CPP, WINDOW);
+        scriptFortyReads();
+        RunResult result = fx.start(GOAL);
+        assertThat(result.status()).as(result.message()).isEqualTo(Snapshot.SUCCEEDED);
+        return result;
     }
 
     private static String prompt(JsonNode request) {
