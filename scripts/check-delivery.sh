@@ -49,7 +49,9 @@ diff -r crds "$chart/crds"
 echo "   identical"
 
 echo "== release evidence"
-RELEASE_DIR="$scratch/release" scripts/release.sh >/dev/null
+# The SBOM and its signature; the image itself is built from the Dockerfile and run by scripts/compose-e2e.sh,
+# which also makes stand-ins of its base images where no registry is reachable.
+RELEASE_DIR="$scratch/release" RELEASE_NO_IMAGE=1 scripts/release.sh >/dev/null
 scripts/release.sh verify "$scratch/release"
 sed -i 's/"CycloneDX"/"CycloneDx"/' "$scratch/release/sbom.cdx.json"
 if scripts/release.sh verify "$scratch/release" 2>/dev/null; then
