@@ -72,8 +72,10 @@ final class RunDecision {
                     yield new Outcome(AgentRunStatus.PENDING, policy.reason(), policy.problem() + "; the run waits for a valid Policy",
                             attempt, null, null);
                 }
+                // No pod name in the status until the pod is seen: a pod this reconciliation asked for may not be in the
+                // cache yet, and a recorded name that is then absent would read as a pod deleted under the run.
                 yield new Outcome(AgentRunStatus.PENDING, "PodCreated", "starting pod " + name
-                        + (attempt > 0 ? ", which resumes the run from its checkpoint" : ""), attempt, name, null);
+                        + (attempt > 0 ? ", which resumes the run from its checkpoint" : ""), attempt, null, null);
             }
             case DIED -> replace(run, previous, attempt, "pod " + name + " ended before the run did (" + state.detail() + ")");
             case DELETING -> new Outcome(Optional.ofNullable(previous.getPhase()).orElse(AgentRunStatus.PENDING), "PodDeleting",
