@@ -52,11 +52,11 @@ public final class ContextBench {
         }
         Path work = Files.createTempDirectory("context-bench");
         if (List.of(args).contains("--fresh-only")) {
-            // Only the fresh-process figure, printed: for comparing builds (-Dbench.agentJar) under the same load.
+            // Only the fresh-process figure, printed: for comparing builds (-Dbench.agentLauncher, -Dbench.agentJar) under the same load.
             try {
                 FreshProcessSteps.Figures f = FreshProcessSteps.measure(work, smoke ? 20 : 300);
-                System.out.printf(Locale.ROOT, "agent %.2f ms/step, minimal client %.2f ms/step, ratio %.2f%n",
-                        f.agentMsPerStep(), f.clientMsPerStep(), f.ratio());
+                System.out.printf(Locale.ROOT, "agent %.2f ms/step, minimal client %.2f ms/step, ratio %.2f; java -jar %.2f ms/step, ratio %.2f%n",
+                        f.agentMsPerStep(), f.clientMsPerStep(), f.ratio(), f.jarMsPerStep(), f.jarRatio());
             } finally {
                 TempTree.delete(work);
             }
@@ -141,11 +141,13 @@ public final class ContextBench {
                     r.steps(), r.status(), r.overWindow(), r.peakShare(), r.prefixReuse(), r.compactions(), r.summaries(),
                     r.compactionMs(), r.compactionJournalBytes(), r.msPerStep()));
         }
-        md.append(String.format(Locale.ROOT, "%nTime per step as a user meets it: `java -jar agent.jar run` in a fresh process, no warm-up, "
+        md.append(String.format(Locale.ROOT, "%nTime per step as a user meets it: `./agent run` (the launcher, with its JVM options and "
+                + "the class-data archive an earlier run made) in a fresh process, no warm-up, "
                 + "%d read_file steps against a scripted server (no window): **%.2f ms a step**; a minimal client in the benchmark's "
                 + "(warm) JVM that sends the growing conversation, parses the reply, fsyncs one line and asks again, on the same kind "
                 + "of server: %.2f ms a step; ratio **%.2f×** (the fresh process's start, about a quarter to half a second, is "
-                + "spread over the steps).%n", freshSteps, fresh.agentMsPerStep(), fresh.clientMsPerStep(), fresh.ratio()));
+                + "spread over the steps). `java -jar agent.jar run`, without the launcher: %.2f ms a step, ratio %.2f×.%n",
+                freshSteps, fresh.agentMsPerStep(), fresh.clientMsPerStep(), fresh.ratio(), fresh.jarMsPerStep(), fresh.jarRatio()));
         return md.toString();
     }
 }

@@ -45,6 +45,9 @@ final class ProgressLine implements RunListener {
 
     @Override
     public synchronized void progress(int step, long totalTokens, String activity) {
+        if (mode == Mode.QUIET) {
+            return; // several calls a step: a --json run need not format lines nobody sees
+        }
         String line = "step " + step + " · " + String.format("%,d", totalTokens) + " tokens · " + activity;
         switch (mode) {
             case TERMINAL -> {
@@ -56,7 +59,7 @@ final class ProgressLine implements RunListener {
                     err.println(line);
                 }
             }
-            case QUIET -> {
+            default -> {
             }
         }
         last = line;
