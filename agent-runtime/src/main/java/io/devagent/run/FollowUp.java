@@ -1,7 +1,6 @@
 package io.devagent.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.devagent.checkpoint.CheckpointException;
 import io.devagent.checkpoint.Checkpoints;
 import io.devagent.checkpoint.RunJournal;
@@ -13,8 +12,6 @@ import io.devagent.context.TokenEstimate;
 import io.devagent.json.Json;
 import io.devagent.model.ContextWindow;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,39 +66,25 @@ record FollowUp(String runId, List<JsonNode> history) {
     }
 
     static List<JsonNode> carried(RunJournal.Recovered earlier, long maxBytes) {
-        List<JsonNode> whole = new ArrayList<>(earlier.history());
-        whole.add(user(earlier.goal()));
-        earlier.steps().forEach(whole::addAll);
-        if (bytes(whole) <= maxBytes) {
-            return whole;
-        }
         int steps = earlier.steps().size();
         Compaction last = earlier.compaction() == null ? Compaction.NONE : Compaction.fromJson(earlier.compaction());
         Compaction outputsElided = new Compaction(steps, Math.max(last.elidedThrough(), steps - 1), last.summarizedThrough(),
                 last.summary(), last.plan(), last.window(), 0, 0, "follow-up");
-        List<JsonNode> compacted = new ContextMessages(earlier.history(), earlier.goal(), earlier.steps(), outputsElided).history();
-        if (bytes(compacted) <= maxBytes) {
-            return compacted;
+        // Rendered as a request renders a run's history: whole first, then as its last request showed it, tool outputs elided.
+        for (Compaction shown : List.of(Compaction.NONE, outputsElided)) {
+            ContextMessages conversation = new ContextMessages(earlier.history(), earlier.goal(), earlier.steps(), shown);
+            if (conversation.bytes(List.of()) <= maxBytes) {
+                return conversation.history();
+            }
         }
         String answer = Optional.ofNullable(earlier.answer()).orElse(Optional.ofNullable(earlier.message()).orElse(""));
         if (answer.length() > ANSWER_CHARS) {
             answer = answer.substring(0, ANSWER_CHARS) + " [...]";
         }
-        return List.of(user(earlier.goal()),
-                user("[The run that answered this goal (" + earlier.runId() + ") took " + steps + " steps; its calls and their results "
-                        + "are left out here to fit the model's context window. Call tools again for details.]"),
+        return List.of(ContextMessages.userMessage(earlier.goal()),
+                ContextMessages.userMessage("[The run that answered this goal (" + earlier.runId() + ") took " + steps
+                        + " steps; its calls and their results are left out here to fit the model's context window. "
+                        + "Call tools again for details.]"),
                 Json.object().put("role", "assistant").put("content", answer));
-    }
-
-    private static ObjectNode user(String content) {
-        return Json.object().put("role", "user").put("content", content);
-    }
-
-    private static long bytes(List<JsonNode> messages) {
-        long bytes = 0;
-        for (JsonNode message : messages) {
-            bytes += Json.write(message).getBytes(StandardCharsets.UTF_8).length;
-        }
-        return bytes;
     }
 }
