@@ -24,11 +24,7 @@ class RunDecisionTest {
 
         // The policy became valid: the pod is asked for, but neither the rendered policy nor the pod is in the cache yet.
         Outcome starting = decision.decide(run, new AgentRunStatus(), PodState.ABSENT, List.of(), policy, false);
-        AgentRunStatus recorded = new AgentRunStatus();
-        recorded.setPhase(starting.phase());
-        recorded.setPodName(starting.podName());
-        recorded.setRestarts(starting.attempt());
-        run.setStatus(recorded);
+        AgentRunStatus recorded = record(run, starting);
         // The next reconciliation still does not see it.
         Outcome next = decision.decide(run, recorded, PodState.ABSENT, List.of(), policy, true);
 
@@ -43,10 +39,7 @@ class RunDecisionTest {
         AgentRun run = new AgentRun("agents", "lost", OperatorTestBase.spec("Keep going"));
         RunPolicy.Choice policy = new RunPolicy.Choice(Policy.defaults(), null, null, null);
         Outcome pending = decision.decide(run, new AgentRunStatus(), new PodState(PodState.Kind.PENDING, null), List.of(), policy, true);
-        AgentRunStatus recorded = new AgentRunStatus();
-        recorded.setPhase(pending.phase());
-        recorded.setPodName(pending.podName());
-        run.setStatus(recorded);
+        AgentRunStatus recorded = record(run, pending);
 
         Outcome gone = decision.decide(run, recorded, PodState.ABSENT, List.of(), policy, true);
 
@@ -54,5 +47,15 @@ class RunDecisionTest {
         assertThat(gone.reason()).isEqualTo("Interrupted");
         assertThat(gone.attempt()).isEqualTo(1);
         assertThat(gone.message()).contains("pod lost-0 was deleted before the run ended").contains("lost-1");
+    }
+
+    /** The status as the recorder writes it from {@code outcome}, set on {@code run}. */
+    private static AgentRunStatus record(AgentRun run, Outcome outcome) {
+        AgentRunStatus status = new AgentRunStatus();
+        status.setPhase(outcome.phase());
+        status.setPodName(outcome.podName());
+        status.setRestarts(outcome.attempt());
+        run.setStatus(status);
+        return status;
     }
 }
